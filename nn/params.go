@@ -181,3 +181,20 @@ func FlatParams(ts []*Tensor) []float32 {
 	}
 	return out
 }
+
+// NoGrad runs f with gradient recording switched off for the trainable
+// parameters of p, so that inference builds no graph, and restores them
+// afterwards. It must not run concurrently with training on the same
+// parameters.
+func (p *Params) NoGrad(f func()) {
+	ts := p.Trainable()
+	for _, t := range ts {
+		t.requiresGrad = false
+	}
+	defer func() {
+		for _, t := range ts {
+			t.requiresGrad = true
+		}
+	}()
+	f()
+}

@@ -18,7 +18,9 @@ type tourStep struct {
 
 // tourSteps lists the tour in order. Each capability adds its step here.
 func tourSteps() []tourStep {
-	return []tourStep{}
+	return []tourStep{
+		{name: "nn", run: demoNN},
+	}
 }
 
 func newDemoCmd() *cobra.Command {
