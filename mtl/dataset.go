@@ -44,9 +44,11 @@ func ParseKind(s string) (Kind, error) {
 
 // Task describes one prediction target.
 type Task struct {
-	Name    string
-	Kind    Kind
-	Classes int // number of classes of a Multiclass task
+	Name    string `json:"name"`
+	Kind    Kind   `json:"kind"`
+	Classes int    `json:"classes,omitempty"` // number of classes of a Multiclass task
+	// ClassNames names the classes of a multi-class task read from a table.
+	ClassNames []string `json:"class_names,omitempty"`
 }
 
 // Outputs returns the width of the task's head.
@@ -61,8 +63,12 @@ func (t Task) Outputs() int {
 // number of distinct ids (ids run from 0 to Vocab-1; loaders reserve an id
 // for values unseen in training).
 type Categorical struct {
-	Name  string
-	Vocab int
+	Name  string `json:"name"`
+	Vocab int    `json:"vocab"`
+	// Values lists the value of each id from 1 on (id 0 is "unseen") when
+	// the column was read from a table; predictions on new rows map their
+	// values through it.
+	Values []string `json:"values,omitempty"`
 }
 
 // Dataset is a table of examples held column-wise, ready for batching:

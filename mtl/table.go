@@ -27,6 +27,13 @@ type TableSpec struct {
 	// MaxRows limits the rows read (0: no limit), a guard against
 	// unexpectedly large files.
 	MaxRows int
+	// Vocab, when set, gives the values of categorical columns (as
+	// Categorical.Values) so that new rows get the ids a model was trained
+	// with; values not listed get id 0.
+	Vocab map[string][]string
+	// Classes, when set, gives the class names of multi-class tasks by
+	// task name, for the same reason.
+	Classes map[string][]string
 }
 
 // TaskSpec reads one task's target from a column. For a binary task,
@@ -167,22 +174,19 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 	// take rows from other files; seen values are numbered in sorted order.
 	d.Cat = make([][]int32, len(catIdx))
 	for c, i := range catIdx {
-		vocab := map[string]int32{}
-		for _, row := range rows {
-			vocab[row.fields[i]] = 0
+		keys, fixed := spec.Vocab[cols[i]]
+		if !fixed {
+			keys = distinct(rows, i)
 		}
-		keys := make([]string, 0, len(vocab))
-		for k := range vocab {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		vocab := make(map[string]int32, len(keys))
 		for id, k := range keys {
 			vocab[k] = int32(id + 1)
 		}
 		d.Categorical[c].Vocab = len(keys) + 1
+		d.Categorical[c].Values = keys
 		col := make([]int32, len(rows))
 		for r, row := range rows {
-			col[r] = vocab[row.fields[i]]
+			col[r] = vocab[row.fields[i]] // 0 when unseen
 		}
 		d.Cat[c] = col
 	}
@@ -207,24 +211,24 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 				}
 			}
 		case Multiclass:
-			classes := map[string]int{}
-			for _, row := range rows {
-				classes[row.fields[i]] = 0
-			}
-			keys := make([]string, 0, len(classes))
-			for k := range classes {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for id, k := range keys {
-				classes[k] = id
+			keys, fixed := spec.Classes[ts.Name]
+			if !fixed {
+				keys = distinct(rows, i)
 			}
 			if len(keys) < 2 {
 				return nil, fmt.Errorf("task %s: column %s has %d distinct values, a multi-class task needs at least 2", ts.Name, ts.Column, len(keys))
 			}
-			task.Classes = len(keys)
+			classes := make(map[string]int, len(keys))
+			for id, k := range keys {
+				classes[k] = id
+			}
+			task.Classes, task.ClassNames = len(keys), keys
 			for r, row := range rows {
-				col[r] = float32(classes[row.fields[i]])
+				id, ok := classes[row.fields[i]]
+				if !ok {
+					return nil, fmt.Errorf("%s: task %s: class %q was not seen in training", row.where(), ts.Name, row.fields[i])
+				}
+				col[r] = float32(id)
 			}
 		case Regression:
 			for r, row := range rows {
@@ -242,6 +246,20 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 		return nil, err
 	}
 	return d, nil
+}
+
+// distinct returns the sorted distinct values of column i.
+func distinct(rows []record, i int) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, row := range rows {
+		if v := row.fields[i]; !seen[v] {
+			seen[v] = true
+			keys = append(keys, v)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 type record struct {
@@ -333,39 +351,70 @@ func readLine(br *bufio.Reader) (string, error) {
 	}
 }
 
-// Standardize rescales every dense column of train to zero mean and unit
-// variance and applies the same transform (train's statistics) to others.
-func Standardize(train *Dataset, others ...*Dataset) {
-	w := train.DenseWidth()
-	if w == 0 || train.Channels > 0 {
-		return
+// Scaler holds the mean and standard deviation of each dense column of a
+// training set.
+type Scaler struct {
+	Mean []float64 `json:"mean"`
+	Std  []float64 `json:"std"`
+}
+
+// FitScaler measures the dense columns of d.
+func FitScaler(d *Dataset) Scaler {
+	w := d.DenseWidth()
+	s := Scaler{Mean: make([]float64, w), Std: make([]float64, w)}
+	if d.Channels > 0 {
+		for j := range s.Std {
+			s.Std[j] = 1
+		}
+		return s
 	}
-	mean, std := make([]float64, w), make([]float64, w)
-	for r := 0; r < train.Rows; r++ {
+	for r := 0; r < d.Rows; r++ {
 		for j := 0; j < w; j++ {
-			mean[j] += float64(train.Dense[r*w+j])
+			s.Mean[j] += float64(d.Dense[r*w+j])
 		}
 	}
-	for j := range mean {
-		mean[j] /= float64(train.Rows)
+	for j := range s.Mean {
+		s.Mean[j] /= float64(d.Rows)
 	}
-	for r := 0; r < train.Rows; r++ {
+	for r := 0; r < d.Rows; r++ {
 		for j := 0; j < w; j++ {
-			d := float64(train.Dense[r*w+j]) - mean[j]
-			std[j] += d * d
+			x := float64(d.Dense[r*w+j]) - s.Mean[j]
+			s.Std[j] += x * x
 		}
 	}
-	for j := range std {
-		std[j] = math.Sqrt(std[j] / float64(train.Rows))
-		if std[j] == 0 {
-			std[j] = 1
+	for j := range s.Std {
+		s.Std[j] = math.Sqrt(s.Std[j] / float64(d.Rows))
+		if s.Std[j] == 0 {
+			s.Std[j] = 1
 		}
+	}
+	return s
+}
+
+// Apply rescales the dense columns of d to zero mean and unit variance by
+// the scaler's statistics.
+func (s Scaler) Apply(d *Dataset) error {
+	w := d.DenseWidth()
+	if w != len(s.Mean) {
+		return fmt.Errorf("dataset %s has %d dense columns, the scaler %d", d.Name, w, len(s.Mean))
+	}
+	for r := 0; r < d.Rows; r++ {
+		for j := 0; j < w; j++ {
+			d.Dense[r*w+j] = float32((float64(d.Dense[r*w+j]) - s.Mean[j]) / s.Std[j])
+		}
+	}
+	return nil
+}
+
+// Standardize fits a scaler on train, applies it to train and others, and
+// returns it.
+func Standardize(train *Dataset, others ...*Dataset) Scaler {
+	s := FitScaler(train)
+	if train.Channels > 0 {
+		return s
 	}
 	for _, d := range append([]*Dataset{train}, others...) {
-		for r := 0; r < d.Rows; r++ {
-			for j := 0; j < w; j++ {
-				d.Dense[r*w+j] = float32((float64(d.Dense[r*w+j]) - mean[j]) / std[j])
-			}
-		}
+		s.Apply(d) // same columns by construction
 	}
+	return s
 }

@@ -74,31 +74,32 @@ func CensusSpec(group int) (TableSpec, error) {
 // and the public test file is halved into validation and test, as in the
 // MMoE paper. Otherwise the test file alone (99,762 rows) is shuffled with
 // a fixed seed and split 60/20/20 into train, validation and test.
-func LoadCensus(dir string, group int) (train, val, test *Dataset, err error) {
+func LoadCensus(dir string, group int) (*Splits, error) {
+	var train, val, test *Dataset
 	spec, err := CensusSpec(group)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	testPath := firstExisting(dir, "census-income.test", "census-income.test.gz")
 	if testPath == "" {
-		return nil, nil, nil, fmt.Errorf("census-income: no census-income.test or census-income.test.gz in %s", dir)
+		return nil, fmt.Errorf("census-income: no census-income.test or census-income.test.gz in %s", dir)
 	}
 	trainPath := firstExisting(dir, "census-income.data", "census-income.data.gz")
 	if trainPath == "" {
 		all, err := LoadTable(testPath, spec)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		parts, err := all.Split(20180819, 0.6, 0.2, 0.2)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		train, val, test = parts[0], parts[1], parts[2]
 	} else {
 		// Read both files as one table so that categorical ids agree.
 		both, counts, err := loadFiles(spec, trainPath, testPath)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		nTrain := counts[0]
 		idx := make([]int, both.Rows)
@@ -109,12 +110,12 @@ func LoadCensus(dir string, group int) (train, val, test *Dataset, err error) {
 		rest := both.Subset(idx[nTrain:])
 		halves, err := rest.Split(20180819, 0.5, 0.5)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		val, test = halves[0], halves[1]
 	}
-	Standardize(train, val, test)
-	return train, val, test, nil
+	scaler := Standardize(train, val, test)
+	return &Splits{Train: train, Val: val, Test: test, Scaler: scaler}, nil
 }
 
 func firstExisting(dir string, names ...string) string {
@@ -154,16 +155,17 @@ func AdultSpec() TableSpec {
 // LoadAdult reads adult.data (training) and adult.test from dir; the
 // training file is split 85/15 into train and validation with a fixed seed,
 // adult.test is the test set. Dense columns are standardized on train.
-func LoadAdult(dir string) (train, val, test *Dataset, err error) {
+func LoadAdult(dir string) (*Splits, error) {
+	var train, val, test *Dataset
 	spec := AdultSpec()
 	trainPath := firstExisting(dir, "adult.data", "adult.data.gz")
 	testPath := firstExisting(dir, "adult.test", "adult.test.gz")
 	if trainPath == "" || testPath == "" {
-		return nil, nil, nil, fmt.Errorf("adult: need adult.data and adult.test in %s", dir)
+		return nil, fmt.Errorf("adult: need adult.data and adult.test in %s", dir)
 	}
 	both, counts, err := loadFiles(spec, trainPath, testPath)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	nTrain := counts[0]
 	idx := make([]int, both.Rows)
@@ -174,9 +176,9 @@ func LoadAdult(dir string) (train, val, test *Dataset, err error) {
 	test = both.Subset(idx[nTrain:])
 	parts, err := trainAll.Split(19960501, 0.85, 0.15)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	train, val = parts[0], parts[1]
-	Standardize(train, val, test)
-	return train, val, test, nil
+	scaler := Standardize(train, val, test)
+	return &Splits{Train: train, Val: val, Test: test, Scaler: scaler}, nil
 }

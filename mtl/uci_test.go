@@ -13,10 +13,11 @@ func TestLoadAdult(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("shared Adult data not present")
 	}
-	train, val, test, err := LoadAdult(dir)
+	sp, err := LoadAdult(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	train, val, test := sp.Train, sp.Val, sp.Test
 	if got := train.Rows + val.Rows + test.Rows; got != 48842 {
 		t.Fatalf("Adult has %d rows, want 48842", got)
 	}

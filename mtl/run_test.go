@@ -1,0 +1,84 @@
+package mtl
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trident-lab/trident/nn"
+	"github.com/trident-lab/trident/safetensors"
+)
+
+func ewOnly(name string, tasks int, seed uint64) (Combiner, []*nn.Tensor, error) {
+	return EqualWeights(), nil, nil
+}
+
+// TestTrainRunResumeIsExact interrupts a run after one epoch, resumes it,
+// and checks that the result is bit-identical to an uninterrupted run.
+func TestTrainRunResumeIsExact(t *testing.T) {
+	base := RunConfig{
+		Data:  "synthetic:p=0.8,rows=600",
+		Model: Config{Arch: "mmoe", Experts: 2, Hidden: []int{8}, Tower: []int{4}},
+		Train: TrainOptions{Epochs: 3, BatchSize: 50, LR: 0.01, Seed: 4},
+	}
+	whole := base
+	whole.OutDir = filepath.Join(t.TempDir(), "whole")
+	if _, err := TrainRun(context.Background(), whole, ewOnly, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	split := base
+	split.OutDir = filepath.Join(t.TempDir(), "split")
+	split.Train.Epochs = 1
+	if _, err := TrainRun(context.Background(), split, ewOnly, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	split.Train.Epochs = 3
+	split.Resume = true
+	res, err := TrainRun(context.Background(), split, ewOnly, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.History) != 3 || !res.Done {
+		t.Fatalf("resumed run has %d epochs of history, done=%v", len(res.History), res.Done)
+	}
+	// Compare the tensors (the metadata holds timings, which differ).
+	a, err := safetensors.ReadFile(filepath.Join(whole.OutDir, lastFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := safetensors.ReadFile(filepath.Join(split.OutDir, lastFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tensors) != len(b.Tensors) {
+		t.Fatalf("%d tensors after an uninterrupted run, %d after a resumed one", len(a.Tensors), len(b.Tensors))
+	}
+	for i := range a.Tensors {
+		if a.Tensors[i].Name != b.Tensors[i].Name || string(a.Tensors[i].Data) != string(b.Tensors[i].Data) {
+			t.Fatalf("tensor %s differs between the uninterrupted and the resumed run", a.Tensors[i].Name)
+		}
+	}
+	var m RunResult
+	raw, err := os.ReadFile(filepath.Join(split.OutDir, metricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &m); err != nil || len(m.Test) != 2 {
+		t.Fatalf("metrics.json: %v, %d test entries", err, len(m.Test))
+	}
+	for _, f := range []string{modelFile, cardFile, curveFile} {
+		if _, err := os.Stat(filepath.Join(split.OutDir, f)); err != nil {
+			t.Errorf("run did not write %s", f)
+		}
+	}
+	// A resume against another architecture's checkpoint is refused.
+	wrong := split
+	wrong.Model.Arch = "shared-bottom"
+	wrong.Model.Hidden = []int{8}
+	if _, err := TrainRun(context.Background(), wrong, ewOnly, io.Discard); err == nil {
+		t.Fatal("resume accepted a checkpoint of another architecture")
+	}
+}

@@ -1,0 +1,88 @@
+package nn
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/trident-lab/trident/safetensors"
+)
+
+// StatePrefix begins the names of checkpoint tensors that are not model
+// parameters but training state (optimizer moments and the like).
+const StatePrefix = "state/"
+
+// SaveCheckpoint writes every tensor of ps (parameters and buffers), the
+// state tensors (whose names must begin with StatePrefix) and the metadata
+// to path in the safetensors format, atomically: the file is written to a
+// temporary name, synced and renamed, so a crash never leaves a partial
+// checkpoint.
+func SaveCheckpoint(path string, ps *Params, state map[string]*Tensor, meta map[string]string) error {
+	f := &safetensors.File{Metadata: meta}
+	for _, name := range ps.Names() {
+		t := ps.Get(name)
+		f.Tensors = append(f.Tensors, safetensors.FromFloat32(name, t.Shape, t.Data))
+	}
+	names := make([]string, 0, len(state))
+	for name := range state {
+		if !strings.HasPrefix(name, StatePrefix) {
+			return fmt.Errorf("checkpoint %s: state tensor %q must be named %s...", path, name, StatePrefix)
+		}
+		if ps.Get(name) != nil {
+			return fmt.Errorf("checkpoint %s: state tensor %q is also a parameter", path, name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t := state[name]
+		f.Tensors = append(f.Tensors, safetensors.FromFloat32(name, t.Shape, t.Data))
+	}
+	if err := safetensors.WriteFile(path, f); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return nil
+}
+
+// LoadCheckpoint reads a checkpoint written by SaveCheckpoint (or any
+// safetensors file with the same tensor names) into ps, which must have
+// been built with the same architecture: every tensor of ps must be in the
+// file with the same shape, and every tensor of the file must be in ps or
+// be state (named StatePrefix...). Tensors stored as F16, BF16 or F64 are
+// converted. It returns the state tensors and the metadata. On error ps is
+// left unchanged.
+func LoadCheckpoint(path string, ps *Params) (state map[string]*Tensor, meta map[string]string, err error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	values := map[string][]float32{}
+	state = map[string]*Tensor{}
+	for _, t := range f.Tensors {
+		data, err := safetensors.Float32(t)
+		if err != nil {
+			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q: %w", path, t.Name, err)
+		}
+		if strings.HasPrefix(t.Name, StatePrefix) {
+			state[t.Name] = New(data, t.Shape...)
+			continue
+		}
+		p := ps.Get(t.Name)
+		if p == nil {
+			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q is not part of this model (is the checkpoint from another architecture?)", path, t.Name)
+		}
+		if !sameShape(p.Shape, t.Shape) {
+			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q has shape %v, the model expects %v", path, t.Name, t.Shape, p.Shape)
+		}
+		values[t.Name] = data
+	}
+	for _, name := range ps.Names() {
+		if _, ok := values[name]; !ok {
+			return nil, nil, fmt.Errorf("checkpoint %s: no tensor %q (shape %v) for this model", path, name, ps.Get(name).Shape)
+		}
+	}
+	for name, data := range values {
+		copy(ps.Get(name).Data, data)
+	}
+	return state, f.Metadata, nil
+}
