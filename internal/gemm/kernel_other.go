@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package gemm
+
+// bestKernel returns the portable kernel: there is no assembly kernel for
+// this architecture (or the purego build tag asked for none).
+func bestKernel() kernelFunc { return kernelGeneric }
