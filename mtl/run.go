@@ -131,7 +131,7 @@ func TrainRun(ctx context.Context, rc RunConfig, newCombiner func(name string, t
 	}
 	// Test the best epoch's weights.
 	if res.BestEpoch >= 0 {
-		if _, _, err := nn.LoadCheckpoint(filepath.Join(rc.OutDir, modelFile), net.Params); err != nil {
+		if _, _, err := loadWeights(filepath.Join(rc.OutDir, modelFile), net); err != nil {
 			return res, err
 		}
 	}
@@ -139,6 +139,10 @@ func TrainRun(ctx context.Context, rc RunConfig, newCombiner func(name string, t
 	res.Done = true
 	fmt.Fprintf(log, "test (best epoch %d): %s\n", res.BestEpoch+1, describe(net.Tasks, res.Test))
 	return res, writeJSON(filepath.Join(rc.OutDir, metricsFile), res)
+}
+
+func loadWeights(path string, net *Network) (map[string]*nn.Tensor, map[string]string, error) {
+	return nn.LoadCheckpoint(path, net.Params)
 }
 
 // extraNames names the balancing method's own parameters in checkpoints.

@@ -1,11 +1,14 @@
 package mtl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/trident-lab/trident/nn"
@@ -80,5 +83,54 @@ func TestTrainRunResumeIsExact(t *testing.T) {
 	wrong.Model.Hidden = []int{8}
 	if _, err := TrainRun(context.Background(), wrong, ewOnly, io.Discard); err == nil {
 		t.Fatal("resume accepted a checkpoint of another architecture")
+	}
+}
+
+func TestPredictFromCSVModel(t *testing.T) {
+	dir := t.TempDir()
+	var sb []byte
+	sb = append(sb, "x,color,clicked,kind\n"...)
+	rng := nn.NewRNG(5)
+	colors := []string{"red", "green", "blue"}
+	kinds := []string{"a", "b"}
+	for i := 0; i < 300; i++ {
+		x := rng.NormFloat64()
+		c := rng.IntN(3)
+		click := 0
+		if x > 0 {
+			click = 1
+		}
+		sb = append(sb, []byte(
+			strconv.FormatFloat(x, 'f', 4, 64)+","+colors[c]+","+strconv.Itoa(click)+","+kinds[c%2]+"\n")...)
+	}
+	data := filepath.Join(dir, "table.csv")
+	if err := os.WriteFile(data, sb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc := RunConfig{
+		Data:   "csv:" + data,
+		Source: SourceOptions{Tasks: []string{"clicked:binary", "kind:multiclass"}},
+		Model:  Config{Arch: "shared-bottom", EmbedDim: 2, Hidden: []int{8}, Tower: []int{4}},
+		Train:  TrainOptions{Epochs: 2, BatchSize: 32, LR: 0.01, Seed: 1},
+		OutDir: filepath.Join(dir, "run"),
+	}
+	if _, err := TrainRun(context.Background(), rc, ewOnly, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// New rows without the target columns, one with an unseen colour.
+	rows := filepath.Join(dir, "new.csv")
+	os.WriteFile(rows, []byte("x,color\n1.5,red\n-2,purple\n"), 0o644)
+	var out bytes.Buffer
+	if err := PredictFile(rc.OutDir, rows, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || lines[0] != "clicked,kind=a,kind=b" {
+		t.Fatalf("predictions:\n%s", out.String())
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("y,color\n1,red\n"), 0o644)
+	if err := PredictFile(rc.OutDir, bad, io.Discard); err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Fatalf("missing input column: error %v", err)
 	}
 }

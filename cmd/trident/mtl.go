@@ -1,0 +1,213 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trident-lab/trident/internal/atomicfile"
+	"github.com/trident-lab/trident/internal/chart"
+	"github.com/trident-lab/trident/internal/progress"
+	"github.com/trident-lab/trident/mtl"
+	"github.com/trident-lab/trident/nn"
+)
+
+func newMTLCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mtl",
+		Short: "Multi-task learning: train, benchmark and apply multi-task models",
+		Long: `mtl trains one model for several tasks (shared-bottom, cross-stitch, MoE, MMoE,
+CGC, PLE, ESMM; a LeNet trunk with MTAN-style attention for images), balancing
+the tasks by loss weighting or by gradient methods on the shared parameters.`,
+	}
+	cmd.AddCommand(newMTLTrainCmd(), newMTLBenchCmd(), newMTLPredictCmd())
+	return cmd
+}
+
+func newMTLTrainCmd() *cobra.Command {
+	rc := mtl.RunConfig{Model: mtl.DefaultConfig("mmoe"), Train: mtl.TrainOptions{Epochs: 10, BatchSize: 256, LR: 1e-3, Seed: 1, Patience: 3}}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a multi-task model and write checkpoints, metrics.json and a learning curve",
+		Long: `train fits a multi-task model on a data source and writes to --out:
+model.safetensors (best validation epoch), last.safetensors (latest epoch with
+optimizer state, for --resume), model.json, metrics.json and learning-curve.png.
+
+Data sources (--data):
+` + mtl.DataSources,
+		Example: `  trident mtl train --data census --model mmoe --balance ew --epochs 10 --out runs/census-mmoe
+  trident mtl train --data csv:clicks.csv --task clicked:binary --task revenue:regression --model ple --out runs/clicks`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rc.Data == "" {
+				return fmt.Errorf("--data is required; the sources are:\n%s", mtl.DataSources)
+			}
+			if rc.OutDir == "" {
+				return fmt.Errorf("--out is required")
+			}
+			w := cmd.OutOrStdout()
+			var bar *progress.Reporter
+			rc.Train.OnStep = func(step, steps int, loss float64) {
+				if bar == nil {
+					bar = progress.New(cmd.ErrOrStderr(), steps, "epoch")
+				}
+				bar.Add(1, fmt.Sprintf("loss %.4f", loss))
+				if step == steps {
+					bar.Finish()
+					bar = nil
+				}
+			}
+			res, err := mtl.TrainRun(cmd.Context(), rc, newCombiner, w)
+			if err != nil {
+				if res != nil && len(res.History) > 0 && cmd.Context().Err() != nil {
+					return fmt.Errorf("interrupted after epoch %d; continue with --resume: %w", len(res.History), err)
+				}
+				return err
+			}
+			fmt.Fprintf(w, "wrote %s\n", rc.OutDir)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&rc.Data, "data", "", "data source (see above)")
+	f.StringArrayVar(&rc.Source.Tasks, "task", nil, "csv target column as NAME:binary|multiclass|regression (repeatable)")
+	f.StringSliceVar(&rc.Source.Dense, "dense", nil, "csv dense columns (default: every numeric column)")
+	f.StringSliceVar(&rc.Source.Categorical, "categorical", nil, "csv columns to treat as categorical even if numeric")
+	f.StringSliceVar(&rc.Source.Drop, "drop", nil, "csv columns that are not inputs")
+	f.StringVar(&rc.Model.Arch, "model", rc.Model.Arch, "architecture: "+strings.Join(mtl.Architectures, ", ")+" (images: "+strings.Join(mtl.ImageArchitectures, ", ")+")")
+	f.StringVar(&rc.Balance, "balance", "ew", "balancing method: "+balanceNames())
+	f.IntSliceVar(&rc.Model.Hidden, "hidden", rc.Model.Hidden, "hidden widths of the bottom, each expert or each column")
+	f.IntVar(&rc.Model.Experts, "experts", rc.Model.Experts, "shared experts (moe, mmoe, cgc, ple)")
+	f.IntVar(&rc.Model.TaskExperts, "task-experts", rc.Model.TaskExperts, "experts per task (cgc, ple)")
+	f.IntVar(&rc.Model.Levels, "levels", rc.Model.Levels, "extraction levels (ple)")
+	f.IntSliceVar(&rc.Model.Tower, "tower", rc.Model.Tower, "hidden widths of each task tower")
+	f.IntVar(&rc.Model.EmbedDim, "embed", rc.Model.EmbedDim, "embedding width of categorical columns")
+	f.IntVar(&rc.Train.Epochs, "epochs", rc.Train.Epochs, "epochs")
+	f.IntVar(&rc.Train.BatchSize, "batch", rc.Train.BatchSize, "batch size")
+	f.Float64Var(&rc.Train.LR, "lr", rc.Train.LR, "Adam learning rate")
+	f.Float64Var(&rc.Train.WeightDecay, "weight-decay", 0, "L2 weight decay")
+	f.Uint64Var(&rc.Train.Seed, "seed", rc.Train.Seed, "random seed (data split, initialization, shuffling)")
+	f.IntVar(&rc.Train.Patience, "patience", rc.Train.Patience, "stop after this many epochs without validation improvement (0: never)")
+	f.StringVar(&rc.OutDir, "out", "", "output directory")
+	f.BoolVar(&rc.Resume, "resume", false, "continue an interrupted run from --out/last.safetensors")
+	return cmd
+}
+
+func newMTLPredictCmd() *cobra.Command {
+	var model, data, out string
+	cmd := &cobra.Command{
+		Use:   "predict",
+		Short: "Predict every task for the rows of a table with a trained model",
+		Long: `predict loads a model directory written by "mtl train" and writes one CSV
+row of predictions per input row: probabilities for binary tasks, one column
+per class for multi-class tasks, values for regression. The table must have
+the model's input columns; target columns may be absent.`,
+		Example: `  trident mtl predict --model runs/census-mmoe --data ../shared/data/census-income/census-income.test.gz`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if model == "" || data == "" {
+				return fmt.Errorf("--model and --data are required")
+			}
+			_, path, ok := strings.Cut(data, ":")
+			if !ok || strings.HasPrefix(data, "/") || strings.HasPrefix(data, ".") {
+				path = data
+			}
+			if out == "" {
+				return mtl.PredictFile(model, path, cmd.OutOrStdout())
+			}
+			return atomicfile.Write(out, func(f io.Writer) error { return mtl.PredictFile(model, path, f) })
+		},
+	}
+	cmd.Flags().StringVar(&model, "model", "", "model directory written by mtl train")
+	cmd.Flags().StringVar(&data, "data", "", "table to predict (a path, or csv:PATH)")
+	cmd.Flags().StringVar(&out, "out", "", "write the CSV here instead of standard output")
+	return cmd
+}
+
+func newMTLBenchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Reproduce multi-task learning experiments from the literature",
+	}
+	cmd.AddCommand(newMTLBenchSyntheticCmd())
+	return cmd
+}
+
+func newMTLBenchSyntheticCmd() *cobra.Command {
+	sb := mtl.DefaultSyntheticBench()
+	var out string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "synthetic",
+		Short: "The MMoE paper's experiment: test loss against task correlation",
+		Long: `synthetic trains shared-bottom, one-gate MoE and MMoE on the MMoE paper's
+synthetic regression tasks (Ma et al., KDD 2018) at task correlations 1.0,
+0.9, 0.8 and 0.5, over several seeds, and prints the mean and spread of the
+test loss (mean squared error averaged over the two tasks).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			total := len(sb.Correlations) * len(sb.Archs) * sb.Seeds
+			bar := progress.New(cmd.ErrOrStderr(), total, "synthetic")
+			cells, err := sb.Run(cmd.Context(), func(done, _ int) { bar.Add(1, "") })
+			bar.Finish()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(cells)
+			}
+			fmt.Fprintf(w, "test loss (mean ± sd over %d seeds, %d epochs)\n", sb.Seeds, sb.Epochs)
+			fmt.Fprintf(w, "%-6s", "p")
+			for _, a := range sb.Archs {
+				fmt.Fprintf(w, " %18s", a)
+			}
+			fmt.Fprintln(w)
+			series := make([]chart.Series, len(sb.Archs))
+			for i, a := range sb.Archs {
+				series[i].Name = a
+			}
+			for pi, p := range sb.Correlations {
+				fmt.Fprintf(w, "%-6.2f", p)
+				for i := range sb.Archs {
+					c := cells[pi*len(sb.Archs)+i]
+					fmt.Fprintf(w, " %9.4f ± %6.4f", c.Mean, c.Std)
+					series[i].X = append(series[i].X, p)
+					series[i].Y = append(series[i].Y, c.Mean)
+					series[i].Err = append(series[i].Err, c.Std)
+				}
+				fmt.Fprintln(w)
+			}
+			if out != "" {
+				if err := chart.Lines(out, "MMoE synthetic experiment", "task correlation p", "test loss (MSE)", series); err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "wrote %s\n", out)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&sb.Seeds, "seeds", sb.Seeds, "seeds (a new data set and initialization each)")
+	f.IntVar(&sb.Epochs, "epochs", sb.Epochs, "epochs per training run")
+	f.Float64SliceVar(&sb.Correlations, "p", sb.Correlations, "task correlations")
+	f.StringVar(&out, "plot", "", "write the plot to this PNG file")
+	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
+	return cmd
+}
+
+// newCombiner builds a balancing method by name for TrainRun.
+func newCombiner(name string, tasks int, seed uint64) (mtl.Combiner, []*nn.Tensor, error) {
+	switch name {
+	case "ew":
+		return mtl.EqualWeights(), nil, nil
+	}
+	return nil, nil, fmt.Errorf("unknown balancing method %q (want %s)", name, balanceNames())
+}
+
+func balanceNames() string { return "ew" }
