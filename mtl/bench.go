@@ -24,22 +24,23 @@ func DefaultSyntheticBench() SyntheticBench {
 		Correlations: []float64{1.0, 0.9, 0.8, 0.5},
 		Archs:        []string{"shared-bottom", "moe", "mmoe"},
 		Seeds:        5,
-		Epochs:       20,
-		BatchSize:    128,
+		Epochs:       30,
+		BatchSize:    64,
 		LR:           0.002,
 	}
 }
 
 // SyntheticConfigFor returns the network size the benchmark uses for an
-// architecture: 8 experts of 16 hidden units for the mixtures, a shared
-// bottom of 64 units (about as many parameters), towers of 8 units.
+// architecture: 8 experts of 16 hidden units for the mixtures and a shared
+// bottom of 128 units (the same number of first-layer parameters, as the
+// paper compares models of equal size), towers of 8 units.
 func SyntheticConfigFor(arch string) Config {
 	cfg := Config{Arch: arch, Tower: []int{8}}
 	switch arch {
 	case "moe", "mmoe":
 		cfg.Experts, cfg.Hidden = 8, []int{16}
 	default:
-		cfg.Hidden = []int{64}
+		cfg.Hidden = []int{128}
 	}
 	return cfg
 }
@@ -76,11 +77,11 @@ func (sb SyntheticBench) Run(ctx context.Context, progress func(done, total int)
 				if err != nil {
 					return nil, err
 				}
-				tr, err := NewTrainer(n, EqualWeights(), TrainOptions{Epochs: sb.Epochs, BatchSize: sb.BatchSize, LR: sb.LR, Seed: uint64(seed)})
+				tr, err := NewTrainer(n, EqualWeights(), TrainOptions{Epochs: sb.Epochs, BatchSize: sb.BatchSize, LR: sb.LR, Seed: uint64(seed), KeepBest: true})
 				if err != nil {
 					return nil, err
 				}
-				if err := tr.Run(ctx, sp.Train, nil); err != nil {
+				if err := tr.Run(ctx, sp.Train, sp.Val); err != nil {
 					return nil, err
 				}
 				m := Evaluate(n, sp.Test, 4096)

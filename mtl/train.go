@@ -49,6 +49,9 @@ type TrainOptions struct {
 	// Patience stops training when the validation score has not improved
 	// for this many epochs (0: never stop early).
 	Patience int `json:"patience"`
+	// KeepBest restores, when Run returns, the weights of the epoch with
+	// the best validation score.
+	KeepBest bool `json:"keep_best"`
 	// OnEpoch, if set, is called after each epoch with its record; an error
 	// stops training (a checkpoint writer uses it).
 	OnEpoch func(EpochRecord) error `json:"-"`
@@ -79,6 +82,7 @@ type Trainer struct {
 	BestEval float64
 	BestAt   int
 	step     int
+	best     []float32 // weights at BestAt, with KeepBest
 }
 
 // NewTrainer prepares training of n with method m. Extra trainable tensors
@@ -114,8 +118,11 @@ func (t *Trainer) Run(ctx context.Context, train, val *Dataset) error {
 		}
 		t.History = append(t.History, rec)
 		t.Epoch++
-		if rec.ValScore > t.BestEval {
+		if val != nil && rec.ValScore > t.BestEval {
 			t.BestEval, t.BestAt = rec.ValScore, rec.Epoch
+			if t.Options.KeepBest {
+				t.best = nn.FlatParams(t.Net.Params.Trainable())
+			}
 		}
 		if t.Options.OnEpoch != nil {
 			if err := t.Options.OnEpoch(rec); err != nil {
@@ -124,6 +131,13 @@ func (t *Trainer) Run(ctx context.Context, train, val *Dataset) error {
 		}
 		if t.Options.Patience > 0 && t.Epoch-1-t.BestAt >= t.Options.Patience {
 			break
+		}
+	}
+	if t.best != nil {
+		at := t.best
+		for _, p := range t.Net.Params.Trainable() {
+			copy(p.Data, at[:len(p.Data)])
+			at = at[len(p.Data):]
 		}
 	}
 	return nil
