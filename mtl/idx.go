@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -140,6 +141,7 @@ func MultiDigit(name string, s *DigitSet, rows int, seed uint64) (*Dataset, erro
 		Targets: [][]float32{make([]float32, rows), make([]float32, rows)},
 	}
 	var canvas [36 * 36]float32
+	taps := newAreaTaps(36, 28)
 	for r := 0; r < rows; r++ {
 		other := rng.IntN(len(s.Images))
 		clear(canvas[:])
@@ -154,36 +156,51 @@ func MultiDigit(name string, s *DigitSet, rows int, seed uint64) (*Dataset, erro
 				canvas[i] = max(canvas[i], float32(s.Images[other][y*28+x])/255)
 			}
 		}
-		areaResample(canvas[:], 36, d.Dense[r*784:(r+1)*784], 28)
+		taps.resample(canvas[:], 36, d.Dense[r*784:(r+1)*784])
 		d.Targets[0][r] = float32(s.Labels[r])
 		d.Targets[1][r] = float32(s.Labels[other])
 	}
 	return d, nil
 }
 
-// areaResample shrinks a square image of side n to side m by averaging the
-// source area each destination pixel covers.
-func areaResample(src []float32, n int, dst []float32, m int) {
+// areaTaps gives, for each destination pixel along one axis of an area
+// resampling from n to m pixels, the first source pixel and the weights of
+// the source pixels it covers.
+type areaTaps struct {
+	first   []int
+	weights [][]float32
+}
+
+func newAreaTaps(n, m int) areaTaps {
 	scale := float64(n) / float64(m)
-	weights := func(i int) (lo, hi int, w []float64) {
+	t := areaTaps{first: make([]int, m), weights: make([][]float32, m)}
+	for i := 0; i < m; i++ {
 		a, b := float64(i)*scale, float64(i+1)*scale
-		lo, hi = int(a), min(int(b+0.999999), n)
+		lo, hi := int(a), min(int(math.Ceil(b)), n)
+		t.first[i] = lo
 		for k := lo; k < hi; k++ {
-			w = append(w, (min(b, float64(k+1))-max(a, float64(k)))/scale)
+			t.weights[i] = append(t.weights[i], float32((min(b, float64(k+1))-max(a, float64(k)))/scale))
 		}
-		return lo, hi, w
 	}
+	return t
+}
+
+// resample shrinks a square image of side n (the taps' source size) to
+// side m by averaging the source area each destination pixel covers.
+func (t areaTaps) resample(src []float32, n int, dst []float32) {
+	m := len(t.first)
 	for y := 0; y < m; y++ {
-		y0, _, wy := weights(y)
+		y0, wy := t.first[y], t.weights[y]
 		for x := 0; x < m; x++ {
-			x0, _, wx := weights(x)
-			var s float64
+			x0, wx := t.first[x], t.weights[x]
+			var s float32
 			for j, a := range wy {
+				row := src[(y0+j)*n+x0:]
 				for i, b := range wx {
-					s += a * b * float64(src[(y0+j)*n+x0+i])
+					s += a * b * row[i]
 				}
 			}
-			dst[y*m+x] = float32(s)
+			dst[y*m+x] = s
 		}
 	}
 }

@@ -98,7 +98,7 @@ func TestAreaResamplePreservesMean(t *testing.T) {
 		src[i] = float32(i%7) / 7
 	}
 	dst := make([]float32, 28*28)
-	areaResample(src, 36, dst, 28)
+	newAreaTaps(36, 28).resample(src, 36, dst)
 	var a, b float64
 	for _, v := range src {
 		a += float64(v)

@@ -59,7 +59,7 @@ const (
 // learning-curve plot to rc.OutDir after every epoch; with rc.Resume it
 // continues from the last completed epoch. newCombiner builds the balancing
 // method by name.
-func TrainRun(ctx context.Context, rc RunConfig, newCombiner func(name string, tasks int, seed uint64) (Combiner, []*nn.Tensor, error), log io.Writer) (*RunResult, error) {
+func TrainRun(ctx context.Context, rc RunConfig, newCombiner CombinerFactory, log io.Writer) (*RunResult, error) {
 	if rc.OutDir == "" {
 		return nil, fmt.Errorf("mtl: an output directory is needed")
 	}

@@ -39,7 +39,7 @@ func SaveCheckpoint(path string, ps *Params, state map[string]*Tensor, meta map[
 		f.Tensors = append(f.Tensors, safetensors.FromFloat32(name, t.Shape, t.Data))
 	}
 	if err := safetensors.WriteFile(path, f); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }
@@ -52,16 +52,16 @@ func SaveCheckpoint(path string, ps *Params, state map[string]*Tensor, meta map[
 // converted. It returns the state tensors and the metadata. On error ps is
 // left unchanged.
 func LoadCheckpoint(path string, ps *Params) (state map[string]*Tensor, meta map[string]string, err error) {
-	f, err := safetensors.ReadFile(path)
+	f, err := safetensors.ReadFile(path) // its errors name the file
 	if err != nil {
-		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	values := map[string][]float32{}
 	state = map[string]*Tensor{}
 	for _, t := range f.Tensors {
-		data, err := safetensors.Float32(t)
+		data, err := safetensors.Float32(t) // its errors name the tensor
 		if err != nil {
-			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q: %w", path, t.Name, err)
+			return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 		}
 		if strings.HasPrefix(t.Name, StatePrefix) {
 			state[t.Name] = New(data, t.Shape...)

@@ -50,11 +50,11 @@ func ReadHeader(path string) (*Header, error) {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	size, err := fileSize(f)
 	if err != nil {
 		return nil, err
 	}
-	h, err := readHeader(f, st.Size())
+	h, err := readHeader(f, size)
 	return h, withPath(err, path)
 }
 
@@ -65,17 +65,31 @@ func ReadFile(path string) (*File, error) {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	size, err := fileSize(f)
 	if err != nil {
 		return nil, err
 	}
-	file, err := decode(f, st.Size())
+	file, err := decode(f, size)
 	return file, withPath(err, path)
+}
+
+// fileSize returns the size of a regular file, or -1 for a pipe or device,
+// whose size is known only at EOF.
+func fileSize(f *os.File) (int64, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return -1, nil
+	}
+	return st.Size(), nil
 }
 
 // Decode reads one safetensors file from r, which must end where the file
 // ends. Memory grows only as data actually arrives, so a header that declares
-// more data than r holds costs no more than what r holds.
+// more data than r holds costs no more than what r holds; to bound the memory
+// an untrusted stream may cost, pass an io.LimitReader.
 func Decode(r io.Reader) (*File, error) {
 	return decode(r, -1)
 }
@@ -155,6 +169,9 @@ func readFull(r io.Reader, n int64, exact bool) ([]byte, error) {
 // readHeader reads the length field and the header from r and validates them.
 // size is the file's size, or -1 when unknown.
 func readHeader(r io.Reader, size int64) (*Header, error) {
+	if size >= 0 && size < 8 {
+		return nil, formatErr("", "file is %d bytes, too short for the 8-byte header length", size)
+	}
 	var lenField [8]byte
 	if k, err := io.ReadFull(r, lenField[:]); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -290,8 +307,11 @@ func (p *headerParser) key(tensor string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// json.Decoder only yields strings in key position.
-	return t.(string), nil
+	k, ok := t.(string)
+	if !ok { // json.Decoder reports a syntax error first; this is a safeguard
+		return "", formatErr(tensor, "object key must be a string, found %s", describe(t))
+	}
+	return k, nil
 }
 
 func (p *headerParser) parse() (*Header, error) {
@@ -332,7 +352,7 @@ func (p *headerParser) parse() (*Header, error) {
 	case err != nil:
 		return nil, formatErr("", "unexpected data after the header's closing '}' (near byte %d)", p.dec.InputOffset())
 	default:
-		return nil, formatErr("", "unexpected %s after the header's closing '}'", describe(t))
+		return nil, formatErr("", "found %s after the header's closing '}'", describe(t))
 	}
 	return h, nil
 }
@@ -547,7 +567,7 @@ func checkLayout(h *Header, dataLen int64) error {
 		pos = in.End
 	}
 	if dataLen >= 0 && pos != dataLen {
-		return formatErr("", "%d trailing bytes after the last tensor's data (the tensors cover %d of %d bytes)",
+		return formatErr("", "%d unclaimed bytes after the last tensor's data (the tensors cover %d of the %d data bytes)",
 			dataLen-pos, pos, dataLen)
 	}
 	h.DataLen = pos

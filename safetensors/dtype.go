@@ -12,10 +12,10 @@ type DType uint8
 // descending DType (then name) so that every tensor's data starts at a multiple
 // of its element size.
 const (
-	BOOL DType = iota + 1
-	F4         // OCP MX E2M1, two elements per byte
-	F6_E2M3    // OCP MX FP6, four elements per three bytes
-	F6_E3M2    // OCP MX FP6, four elements per three bytes
+	BOOL    DType = iota + 1
+	F4            // OCP MX E2M1, two elements per byte
+	F6_E2M3       // OCP MX FP6, four elements per three bytes
+	F6_E3M2       // OCP MX FP6, four elements per three bytes
 	U8
 	I8
 	F8_E5M2

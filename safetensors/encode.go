@@ -49,6 +49,9 @@ func Encode(w io.Writer, f *File) error {
 // prepare validates f and returns the order in which its tensors' data is
 // written and the padded header.
 func prepare(f *File) ([]int, []byte, error) {
+	if f == nil {
+		return nil, nil, formatErr("", "no File to encode (nil)")
+	}
 	seen := make(map[string]bool, len(f.Tensors))
 	for _, t := range f.Tensors {
 		switch {

@@ -2,6 +2,7 @@ package safetensors
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -13,14 +14,14 @@ import (
 func Float32(t Tensor) ([]float32, error) {
 	n, err := NumElements(t.Shape)
 	if err != nil {
-		return nil, formatErr(t.Name, "%v", err)
+		return nil, fmt.Errorf("safetensors: tensor %q: %v", t.Name, err)
 	}
 	size, err := ByteSize(t.DType, t.Shape)
 	if err != nil {
-		return nil, formatErr(t.Name, "%v", err)
+		return nil, fmt.Errorf("safetensors: tensor %q: %v", t.Name, err)
 	}
 	if len(t.Data) != size {
-		return nil, formatErr(t.Name, "has %d data bytes, but %v %v needs %d", len(t.Data), t.DType, t.Shape, size)
+		return nil, fmt.Errorf("safetensors: tensor %q has %d data bytes, but %v %v needs %d", t.Name, len(t.Data), t.DType, t.Shape, size)
 	}
 	out := make([]float32, n)
 	d := t.Data
@@ -42,7 +43,7 @@ func Float32(t Tensor) ([]float32, error) {
 			out[i] = float32(math.Float64frombits(binary.LittleEndian.Uint64(d[8*i:])))
 		}
 	default:
-		return nil, formatErr(t.Name, "dtype %v cannot be read as float32 (want F32, F16, BF16 or F64)", t.DType)
+		return nil, fmt.Errorf("safetensors: tensor %q: dtype %v cannot be read as float32 (want F32, F16, BF16 or F64)", t.Name, t.DType)
 	}
 	return out, nil
 }

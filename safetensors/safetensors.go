@@ -75,6 +75,7 @@ type FormatError struct {
 	Msg    string
 }
 
+// Error returns the problem on one line: file, tensor, what is wrong.
 func (e *FormatError) Error() string {
 	s := "safetensors: "
 	if e.Path != "" {
