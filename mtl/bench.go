@@ -77,7 +77,7 @@ func (sb SyntheticBench) Run(ctx context.Context, progress func(done, total int)
 				if err != nil {
 					return nil, err
 				}
-				tr, err := NewTrainer(n, EqualWeights(), TrainOptions{Epochs: sb.Epochs, BatchSize: sb.BatchSize, LR: sb.LR, Seed: uint64(seed), KeepBest: true})
+				tr, err := NewTrainer(n, EqualWeights(len(sp.Train.Tasks)), TrainOptions{Epochs: sb.Epochs, BatchSize: sb.BatchSize, LR: sb.LR, Seed: uint64(seed), KeepBest: true})
 				if err != nil {
 					return nil, err
 				}
@@ -112,20 +112,4 @@ func meanStd(xs []float64) (mean, std float64) {
 		std = math.Sqrt(std / float64(len(xs)-1))
 	}
 	return mean, std
-}
-
-// equalWeights weighs every task's loss by one: the EW baseline.
-type equalWeights struct{}
-
-// EqualWeights returns the Combiner that sums the task losses.
-func EqualWeights() Combiner { return equalWeights{} }
-
-func (equalWeights) Name() string             { return "ew" }
-func (equalWeights) NeedsTaskGradients() bool { return false }
-func (equalWeights) Combine(s *StepInfo) ([]float64, []float32, error) {
-	w := make([]float64, len(s.Losses))
-	for i := range w {
-		w[i] = 1
-	}
-	return w, nil, nil
 }

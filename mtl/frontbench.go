@@ -4,15 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/trident-lab/trident/nn"
 )
-
-// CombinerFactory builds a balancing method by name for a number of tasks.
-// Preference-based methods take their preference vector in the name, as
-// NAME:w1,w2,...; the second result lists trainable tensors of the method
-// that the trainer's optimizer must update.
-type CombinerFactory func(name string, tasks int, seed uint64) (Combiner, []*nn.Tensor, error)
 
 // FrontBench compares balancing methods on one two-task image problem
 // (MultiFashion or MultiMNIST) with one network, as Lin et al. (2019) and
@@ -38,7 +30,7 @@ type FrontPoint struct {
 
 // Run trains one network per method and evaluates it; progress, if not
 // nil, is called after each run.
-func (fb FrontBench) Run(ctx context.Context, newCombiner CombinerFactory, progress func(FrontPoint)) ([]FrontPoint, error) {
+func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]FrontPoint, error) {
 	sp, err := OpenSource(fb.Data, SourceOptions{Seed: fb.Seed})
 	if err != nil {
 		return nil, err
@@ -62,11 +54,11 @@ func (fb FrontBench) Run(ctx context.Context, newCombiner CombinerFactory, progr
 		if err != nil {
 			return nil, err
 		}
-		method, extra, err := newCombiner(name, len(train.Tasks), fb.Seed)
+		method, err := NewMethod(name, len(train.Tasks), fb.Seed)
 		if err != nil {
 			return nil, err
 		}
-		tr, err := NewTrainer(net, method, TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: fb.Seed}, extra...)
+		tr, err := NewTrainer(net, method, TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: fb.Seed})
 		if err != nil {
 			return nil, err
 		}

@@ -104,6 +104,13 @@ func newImageNet(ps *nn.Params, arch string, d *Dataset, rng *rand.Rand) (*image
 	return m, nil
 }
 
+func (m *imageNet) lastShared() []*nn.Tensor {
+	if m.arch == "single" {
+		return nil
+	}
+	return []*nn.Tensor{m.trunks[0].fc.W}
+}
+
 func (m *imageNet) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	T := len(m.heads)
 	out := make([]*nn.Tensor, T)

@@ -67,6 +67,27 @@ type Network struct {
 // architecture maps encoded inputs to per-task outputs.
 type architecture interface {
 	forward(inputs []*nn.Tensor, train bool) []*nn.Tensor
+	// lastShared returns the weights of the last shared layer (every
+	// expert's, for mixtures), or nil when nothing is shared.
+	lastShared() []*nn.Tensor
+}
+
+// LastShared returns the weights of the network's last shared layer, the
+// layer at which GradNorm measures each task's gradient norm. For ESMM,
+// whose only shared parameters are the embeddings, it returns those.
+func (n *Network) LastShared() []*nn.Tensor {
+	if ls := n.arch.lastShared(); ls != nil {
+		return ls
+	}
+	return n.Params.Group(SharedPrefix)
+}
+
+func lastWeights(ms []*mlp) []*nn.Tensor {
+	var out []*nn.Tensor
+	for _, m := range ms {
+		out = append(out, m.layers[len(m.layers)-1].W)
+	}
+	return out
 }
 
 // NewNetwork builds the network of cfg for the columns and tasks of d,
@@ -246,6 +267,8 @@ func newSingle(ps *nn.Params, in int, cfg Config, tasks []Task, rng *rand.Rand) 
 	return s
 }
 
+func (s *single) lastShared() []*nn.Tensor { return nil }
+
 func (s *single) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	out := make([]*nn.Tensor, len(s.towers))
 	for i := range s.towers {
@@ -268,6 +291,8 @@ func newSharedBottom(ps *nn.Params, in int, cfg Config, tasks []Task, rng *rand.
 	}
 	return s
 }
+
+func (s *sharedBottom) lastShared() []*nn.Tensor { return lastWeights([]*mlp{s.bottom}) }
 
 func (s *sharedBottom) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	h := s.bottom.forward(inputs[0])
@@ -320,6 +345,14 @@ func newCrossStitch(ps *nn.Params, in int, cfg Config, tasks []Task, rng *rand.R
 		c.towers = append(c.towers, newTower(ps, TaskPrefix(i)+"tower", lastWidth(cfg.Hidden), cfg.Tower, t.Outputs(), rng))
 	}
 	return c
+}
+
+func (c *crossStitch) lastShared() []*nn.Tensor {
+	var out []*nn.Tensor
+	for _, col := range c.columns {
+		out = append(out, col[len(col)-1].W)
+	}
+	return out
 }
 
 func (c *crossStitch) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
@@ -402,6 +435,8 @@ func stackExperts(experts []*mlp, x *nn.Tensor) *nn.Tensor {
 	return nn.Stack(1, outs...) // [N, E, D]
 }
 
+func (m *mmoe) lastShared() []*nn.Tensor { return lastWeights(m.experts) }
+
 func (m *mmoe) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	x := inputs[0]
 	experts := stackExperts(m.experts, x)
@@ -470,6 +505,8 @@ func newPLE(ps *nn.Params, in int, cfg Config, tasks []Task, levels int, rng *ra
 	return p
 }
 
+func (p *ple) lastShared() []*nn.Tensor { return lastWeights(p.levels[len(p.levels)-1].shared) }
+
 func (p *ple) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	T := len(p.towers)
 	sharedIn := inputs[0]
@@ -521,6 +558,8 @@ func newESMM(ps *nn.Params, in int, cfg Config, rng *rand.Rand) *esmm {
 		cvr: newTower(ps, TaskPrefix(1)+"cvr", in, widths, 1, rng),
 	}
 }
+
+func (m *esmm) lastShared() []*nn.Tensor { return nil }
 
 func (m *esmm) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	x := inputs[0]

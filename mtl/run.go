@@ -57,9 +57,8 @@ const (
 
 // TrainRun trains a model as rc says, writing checkpoints, metrics and a
 // learning-curve plot to rc.OutDir after every epoch; with rc.Resume it
-// continues from the last completed epoch. newCombiner builds the balancing
-// method by name.
-func TrainRun(ctx context.Context, rc RunConfig, newCombiner CombinerFactory, log io.Writer) (*RunResult, error) {
+// continues from the last completed epoch.
+func TrainRun(ctx context.Context, rc RunConfig, log io.Writer) (*RunResult, error) {
 	if rc.OutDir == "" {
 		return nil, fmt.Errorf("mtl: an output directory is needed")
 	}
@@ -74,10 +73,14 @@ func TrainRun(ctx context.Context, rc RunConfig, newCombiner CombinerFactory, lo
 	if err != nil {
 		return nil, err
 	}
-	method, extra, err := newCombiner(rc.Balance, len(sp.Train.Tasks), rc.Train.Seed)
+	if rc.Balance == "" {
+		rc.Balance = "ew"
+	}
+	method, err := NewMethod(rc.Balance, len(sp.Train.Tasks), rc.Train.Seed)
 	if err != nil {
 		return nil, err
 	}
+	extra := method.Params()
 	card := ModelCard{Run: rc, Tasks: sp.Train.Tasks, DenseNames: sp.Train.DenseNames, Categorical: sp.Train.Categorical,
 		Scaler: sp.Scaler, Parameters: net.Params.Count()}
 	if sp.Train.Channels > 0 {
@@ -85,7 +88,7 @@ func TrainRun(ctx context.Context, rc RunConfig, newCombiner CombinerFactory, lo
 	}
 	res := &RunResult{Card: card, BestEpoch: -1}
 	opts := rc.Train
-	tr, err := NewTrainer(net, method, opts, extra...)
+	tr, err := NewTrainer(net, method, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +119,13 @@ func TrainRun(ctx context.Context, rc RunConfig, newCombiner CombinerFactory, lo
 		if err != nil {
 			return err
 		}
+		balanceState, err := json.Marshal(method.State())
+		if err != nil {
+			return err
+		}
 		meta := map[string]string{"epoch": strconv.Itoa(tr.Epoch), "adam_steps": strconv.Itoa(steps), "history": string(hist),
-			"best_epoch": strconv.Itoa(res.BestEpoch), "best_score": strconv.FormatFloat(tr.BestEval, 'g', -1, 64)}
+			"best_epoch": strconv.Itoa(res.BestEpoch), "best_score": strconv.FormatFloat(tr.BestEval, 'g', -1, 64),
+			"balance": method.Name(), "balance_state": string(balanceState)}
 		if err := nn.SaveCheckpoint(filepath.Join(rc.OutDir, lastFile), net.Params, withExtra(state, extra), meta); err != nil {
 			return err
 		}
@@ -188,6 +196,16 @@ func resume(dir string, tr *Trainer, names []string, res *RunResult) error {
 			return fmt.Errorf("resume: %s: balancing parameter %s missing or of the wrong size", path, name)
 		}
 		copy(extra[i].Data, t.Data)
+	}
+	if meta["balance"] != tr.Method.Name() {
+		return fmt.Errorf("resume: %s was trained with balancing method %q, not %q", path, meta["balance"], tr.Method.Name())
+	}
+	var bs []float64
+	if err := json.Unmarshal([]byte(meta["balance_state"]), &bs); err != nil {
+		return fmt.Errorf("resume: %s: balance_state: %w", path, err)
+	}
+	if err := tr.Method.SetState(bs); err != nil {
+		return fmt.Errorf("resume: %s: %w", path, err)
 	}
 	tr.Epoch, tr.History, tr.BestAt, tr.BestEval = epoch, res.History, best, score
 	res.BestEpoch = best

@@ -15,32 +15,29 @@ import (
 	"github.com/trident-lab/trident/safetensors"
 )
 
-func ewOnly(name string, tasks int, seed uint64) (Combiner, []*nn.Tensor, error) {
-	return EqualWeights(), nil, nil
-}
-
 // TestTrainRunResumeIsExact interrupts a run after one epoch, resumes it,
 // and checks that the result is bit-identical to an uninterrupted run.
 func TestTrainRunResumeIsExact(t *testing.T) {
 	base := RunConfig{
-		Data:  "synthetic:p=0.8,rows=600",
-		Model: Config{Arch: "mmoe", Experts: 2, Hidden: []int{8}, Tower: []int{4}},
-		Train: TrainOptions{Epochs: 3, BatchSize: 50, LR: 0.01, Seed: 4},
+		Data:    "synthetic:p=0.8,rows=600",
+		Balance: "gradnorm", // trainable weights and epoch state must resume too
+		Model:   Config{Arch: "mmoe", Experts: 2, Hidden: []int{8}, Tower: []int{4}},
+		Train:   TrainOptions{Epochs: 3, BatchSize: 50, LR: 0.01, Seed: 4},
 	}
 	whole := base
 	whole.OutDir = filepath.Join(t.TempDir(), "whole")
-	if _, err := TrainRun(context.Background(), whole, ewOnly, io.Discard); err != nil {
+	if _, err := TrainRun(context.Background(), whole, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	split := base
 	split.OutDir = filepath.Join(t.TempDir(), "split")
 	split.Train.Epochs = 1
-	if _, err := TrainRun(context.Background(), split, ewOnly, io.Discard); err != nil {
+	if _, err := TrainRun(context.Background(), split, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	split.Train.Epochs = 3
 	split.Resume = true
-	res, err := TrainRun(context.Background(), split, ewOnly, io.Discard)
+	res, err := TrainRun(context.Background(), split, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +78,7 @@ func TestTrainRunResumeIsExact(t *testing.T) {
 	wrong := split
 	wrong.Model.Arch = "shared-bottom"
 	wrong.Model.Hidden = []int{8}
-	if _, err := TrainRun(context.Background(), wrong, ewOnly, io.Discard); err == nil {
+	if _, err := TrainRun(context.Background(), wrong, io.Discard); err == nil {
 		t.Fatal("resume accepted a checkpoint of another architecture")
 	}
 }
@@ -114,7 +111,7 @@ func TestPredictFromCSVModel(t *testing.T) {
 		Train:  TrainOptions{Epochs: 2, BatchSize: 32, LR: 0.01, Seed: 1},
 		OutDir: filepath.Join(dir, "run"),
 	}
-	if _, err := TrainRun(context.Background(), rc, ewOnly, io.Discard); err != nil {
+	if _, err := TrainRun(context.Background(), rc, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	// New rows without the target columns, one with an unseen colour.

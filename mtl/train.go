@@ -7,37 +7,9 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/trident-lab/trident/mtl/balance"
 	"github.com/trident-lab/trident/nn"
 )
-
-// Combiner decides, each step, how the task losses are turned into
-// parameter gradients. The trainer computes the per-task losses and, when
-// the combiner asks for them, the per-task gradients of the shared
-// parameters; the combiner returns the gradient of the shared parameters
-// and the weight of each task's loss for its task-specific parameters.
-type Combiner interface {
-	// Name identifies the method.
-	Name() string
-	// NeedsTaskGradients reports whether Combine needs the gradient of
-	// each task's loss with respect to the shared parameters.
-	NeedsTaskGradients() bool
-	// Combine receives the step's losses (and task gradients when asked
-	// for) and returns the per-task loss weights; a gradient method also
-	// returns the combined shared gradient (nil otherwise, and the weighted
-	// loss's gradient is used).
-	Combine(s *StepInfo) (weights []float64, shared []float32, err error)
-}
-
-// StepInfo is what a Combiner sees of a training step.
-type StepInfo struct {
-	Step, Epoch int
-	Losses      []*nn.Tensor // per task, scalars in the current graph
-	LossValues  []float64
-	// TaskGrads[i] is the gradient of task i's loss with respect to the
-	// shared parameters, flattened (set when NeedsTaskGradients).
-	TaskGrads [][]float32
-	Shared    []*nn.Tensor // the shared parameters
-}
 
 // TrainOptions configure Train.
 type TrainOptions struct {
@@ -75,7 +47,7 @@ type EpochRecord struct {
 type Trainer struct {
 	Net      *Network
 	Opt      *nn.Adam
-	Method   Combiner
+	Method   balance.Method
 	Options  TrainOptions
 	History  []EpochRecord
 	Epoch    int // epochs completed
@@ -85,14 +57,18 @@ type Trainer struct {
 	best     []float32 // weights at BestAt, with KeepBest
 }
 
-// NewTrainer prepares training of n with method m. Extra trainable tensors
-// of the method (such as uncertainty weighting's log-variances) are passed
-// in extra and optimized with the network.
-func NewTrainer(n *Network, m Combiner, opt TrainOptions, extra ...*nn.Tensor) (*Trainer, error) {
+// NewTrainer prepares training of n with balancing method m. The method's
+// own trainable tensors (such as uncertainty weighting's log-variances) are
+// optimized with the network's.
+func NewTrainer(n *Network, m balance.Method, opt TrainOptions) (*Trainer, error) {
 	if opt.Epochs <= 0 || opt.BatchSize <= 0 || opt.LR <= 0 {
 		return nil, fmt.Errorf("mtl: epochs, batch size and learning rate must be positive, have %d, %d, %g", opt.Epochs, opt.BatchSize, opt.LR)
 	}
-	params := append(n.Params.Trainable(), extra...)
+	needs := m.Needs()
+	if (needs.TaskGrads || needs.LastSharedGrads) && len(n.Params.Group(SharedPrefix)) == 0 {
+		return nil, fmt.Errorf("mtl: %s works on shared parameters and the %s model has none", m.Name(), n.Config.Arch)
+	}
+	params := append(n.Params.Trainable(), m.Params()...)
 	adam := nn.NewAdam(params, opt.LR)
 	adam.WeightDecay = opt.WeightDecay
 	return &Trainer{Net: n, Opt: adam, Method: m, Options: opt, BestEval: math.Inf(-1), BestAt: -1}, nil
@@ -172,6 +148,9 @@ func (t *Trainer) runEpoch(ctx context.Context, train, val *Dataset) (EpochRecor
 	for i := range sums {
 		sums[i] /= float64(train.Rows)
 	}
+	if err := t.Method.EndEpoch(sums); err != nil {
+		return EpochRecord{}, fmt.Errorf("%s: %w", t.Method.Name(), err)
+	}
 	secs := time.Since(start).Seconds()
 	rec := EpochRecord{Epoch: t.Epoch, TrainLoss: sums, Seconds: secs, SamplesPerSec: float64(train.Rows) / secs}
 	if val != nil {
@@ -184,60 +163,77 @@ func (t *Trainer) runEpoch(ctx context.Context, train, val *Dataset) (EpochRecor
 // SetStep sets the count of steps taken (after a resume).
 func (t *Trainer) SetStep(n int) { t.step = n }
 
-// Step runs one training step on batch b and returns the task losses.
+// Step runs one training step on batch b, following the protocol of
+// package balance, and returns the task losses.
 func (t *Trainer) Step(b *Batch) ([]float64, error) {
 	n := t.Net
 	outs := n.Forward(b, true)
 	T := len(n.Tasks)
-	info := &StepInfo{Step: t.step, Epoch: t.Epoch, Losses: make([]*nn.Tensor, T), LossValues: make([]float64, T)}
+	losses := make([]*nn.Tensor, T)
+	step := &balance.Step{Index: t.step, Losses: make([]float64, T)}
 	for i, task := range n.Tasks {
 		l := TaskLoss(task, outs[i], b, i)
 		if err := nn.CheckFinite(t.step, l); err != nil {
 			return nil, fmt.Errorf("task %s: %w", task.Name, err)
 		}
-		info.Losses[i], info.LossValues[i] = l, float64(l.Item())
+		losses[i], step.Losses[i] = l, float64(l.Item())
 	}
 	t.step++
-	shared := n.Params.Group(SharedPrefix)
-	info.Shared = shared
-	n.Params.ZeroGrad()
 	for _, p := range t.Opt.Params {
 		p.ZeroGrad()
 	}
-	if t.Method.NeedsTaskGradients() && len(shared) > 0 {
-		info.TaskGrads = make([][]float32, T)
-		for i, l := range info.Losses {
+	shared := n.Params.Group(SharedPrefix)
+	needs := t.Method.Needs()
+	if needs.TaskGrads || needs.LastSharedGrads {
+		last := n.LastShared()
+		for _, l := range losses {
 			nn.ZeroGrads(shared)
 			nn.Backward(l)
-			info.TaskGrads[i] = nn.FlatGrad(shared)
+			if needs.TaskGrads {
+				step.Grads = append(step.Grads, nn.FlatGrad(shared))
+			}
+			if needs.LastSharedGrads {
+				step.LastShared = append(step.LastShared, nn.FlatGrad(last))
+			}
 		}
-		// Task-specific parameters now hold their own task's gradient
-		// (each is reached by one loss only); reset them so that the
-		// weighted pass below sets them.
+		// Each task-specific parameter now holds its own task's gradient:
+		// only its task's loss reaches it.
+	}
+	if err := t.Method.Combine(step); err != nil {
+		return nil, fmt.Errorf("%s: step %d: %w", t.Method.Name(), step.Index, err)
+	}
+	if len(step.Weights) != T {
+		return nil, fmt.Errorf("%s set %d weights for %d tasks", t.Method.Name(), len(step.Weights), T)
+	}
+	if step.Shared == nil || !allOnes(step.Weights) || !needs.TaskGrads {
+		// Backpropagate the weighted sum of the losses into every model
+		// parameter (the method's own parameters keep what Combine wrote).
 		n.Params.ZeroGrad()
-	}
-	weights, sharedGrad, err := t.Method.Combine(info)
-	if err != nil {
-		return nil, fmt.Errorf("%s: step %d: %w", t.Method.Name(), t.step-1, err)
-	}
-	if len(weights) != T {
-		return nil, fmt.Errorf("%s returned %d weights for %d tasks", t.Method.Name(), len(weights), T)
-	}
-	var total *nn.Tensor
-	for i, l := range info.Losses {
-		w := nn.Scale(l, float32(weights[i]))
-		if total == nil {
-			total = w
-		} else {
-			total = nn.Add(total, w)
+		var total *nn.Tensor
+		for i, l := range losses {
+			w := nn.Scale(l, float32(step.Weights[i]))
+			if total == nil {
+				total = w
+			} else {
+				total = nn.Add(total, w)
+			}
 		}
+		nn.Backward(total)
 	}
-	nn.Backward(total)
-	if sharedGrad != nil {
-		if err := nn.SetFlatGrad(shared, sharedGrad); err != nil {
-			return nil, err
+	if step.Shared != nil {
+		if err := nn.SetFlatGrad(shared, step.Shared); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Method.Name(), err)
 		}
 	}
 	t.Opt.Step()
-	return info.LossValues, nil
+	return step.Losses, nil
+}
+
+func allOnes(w []float64) bool {
+	for _, v := range w {
+		if v != 1 {
+			return false
+		}
+	}
+	return true
 }

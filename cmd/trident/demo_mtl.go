@@ -22,7 +22,7 @@ func demoMTL(ctx context.Context, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		tr, err := mtl.NewTrainer(net, mtl.EqualWeights(), mtl.TrainOptions{Epochs: 8, BatchSize: 64, LR: 0.003, Seed: 3, KeepBest: true})
+		tr, err := mtl.NewTrainer(net, mtl.EqualWeights(2), mtl.TrainOptions{Epochs: 8, BatchSize: 64, LR: 0.003, Seed: 3, KeepBest: true})
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/trident-lab/trident/internal/chart"
 	"github.com/trident-lab/trident/internal/progress"
 	"github.com/trident-lab/trident/mtl"
-	"github.com/trident-lab/trident/nn"
+	"github.com/trident-lab/trident/mtl/balance"
 )
 
 func newMTLCmd() *cobra.Command {
@@ -60,7 +60,7 @@ Data sources (--data):
 					bar = nil
 				}
 			}
-			res, err := mtl.TrainRun(cmd.Context(), rc, newCombiner, w)
+			res, err := mtl.TrainRun(cmd.Context(), rc, w)
 			if err != nil {
 				if res != nil && len(res.History) > 0 && cmd.Context().Err() != nil {
 					return fmt.Errorf("interrupted after epoch %d; continue with --resume: %w", len(res.History), err)
@@ -78,7 +78,7 @@ Data sources (--data):
 	f.StringSliceVar(&rc.Source.Categorical, "categorical", nil, "csv columns to treat as categorical even if numeric")
 	f.StringSliceVar(&rc.Source.Drop, "drop", nil, "csv columns that are not inputs")
 	f.StringVar(&rc.Model.Arch, "model", rc.Model.Arch, "architecture: "+strings.Join(mtl.Architectures, ", ")+" (images: "+strings.Join(mtl.ImageArchitectures, ", ")+")")
-	f.StringVar(&rc.Balance, "balance", "ew", "balancing method: "+balanceNames())
+	f.StringVar(&rc.Balance, "balance", "ew", "balancing method: "+mtl.MethodHelp())
 	f.IntSliceVar(&rc.Model.Hidden, "hidden", rc.Model.Hidden, "hidden widths of the bottom, each expert or each column")
 	f.IntVar(&rc.Model.Experts, "experts", rc.Model.Experts, "shared experts (moe, mmoe, cgc, ple)")
 	f.IntVar(&rc.Model.TaskExperts, "task-experts", rc.Model.TaskExperts, "experts per task (cgc, ple)")
@@ -132,7 +132,86 @@ func newMTLBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Reproduce multi-task learning experiments from the literature",
 	}
-	cmd.AddCommand(newMTLBenchSyntheticCmd())
+	cmd.AddCommand(newMTLBenchSyntheticCmd(), newMTLBenchFrontCmd("multifashion"), newMTLBenchFrontCmd("multimnist"))
+	return cmd
+}
+
+func newMTLBenchFrontCmd(data string) *cobra.Command {
+	fb := mtl.FrontBench{Data: data, Arch: "shared-bottom", TrainRows: 20000, Epochs: 5, BatchSize: 256, LR: 1e-3, Seed: 1}
+	var methods []string
+	var plotPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   data,
+		Short: "Every balancing method on one network for " + data + ": per-task accuracy and the trade-off front",
+		Long: data + ` trains the MultiLeNet of Sener and Koltun (2018) once per balancing method on
+the two tasks (left and right item) and prints each run's test accuracy per
+task, marking the runs on the Pareto front; --plot writes a scatter of task-1
+against task-2 accuracy.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fb.Methods = methods
+			if len(fb.Methods) == 0 {
+				fb.Methods = defaultFrontMethods()
+			}
+			if len(fb.Methods) == 0 {
+				return fmt.Errorf("no balancing methods given")
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d methods, %d training images, %d epochs each\n", data, len(fb.Methods), fb.TrainRows, fb.Epochs)
+			points, err := fb.Run(cmd.Context(), func(p mtl.FrontPoint) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "  %-12s left %.4f right %.4f (%.0fs)\n", p.Method, p.Accuracy[0], p.Accuracy[1], p.Seconds)
+			})
+			if err != nil {
+				return err
+			}
+			front := mtl.ParetoFront(points)
+			onFront := map[int]bool{}
+			for _, i := range front {
+				onFront[i] = true
+			}
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(points)
+			}
+			fmt.Fprintf(w, "%-14s %10s %10s %8s  %s\n", "method", "left acc", "right acc", "seconds", "front")
+			for i, p := range points {
+				mark := ""
+				if onFront[i] {
+					mark = "*"
+				}
+				fmt.Fprintf(w, "%-14s %10.4f %10.4f %8.0f  %s\n", p.Method, p.Accuracy[0], p.Accuracy[1], p.Seconds, mark)
+			}
+			if plotPath != "" {
+				var groups []chart.Group
+				for _, p := range points {
+					groups = append(groups, chart.Group{Name: p.Method, X: []float64{p.Accuracy[0]}, Y: []float64{p.Accuracy[1]}})
+				}
+				fr := chart.Group{Name: "Pareto front", Connect: true}
+				for _, i := range front {
+					fr.X = append(fr.X, points[i].Accuracy[0])
+					fr.Y = append(fr.Y, points[i].Accuracy[1])
+				}
+				groups = append(groups, fr)
+				if err := chart.Scatter(plotPath, data+": test accuracy per task", "left task accuracy", "right task accuracy", groups); err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "wrote %s\n", plotPath)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&methods, "methods", nil, "balancing methods to compare (default: all)")
+	f.StringVar(&fb.Arch, "model", fb.Arch, "image architecture: "+strings.Join(mtl.ImageArchitectures, ", "))
+	f.IntVar(&fb.TrainRows, "train-rows", fb.TrainRows, "training images to use (0: all 60,000)")
+	f.IntVar(&fb.Epochs, "epochs", fb.Epochs, "epochs per method")
+	f.IntVar(&fb.BatchSize, "batch", fb.BatchSize, "batch size")
+	f.Float64Var(&fb.LR, "lr", fb.LR, "Adam learning rate")
+	f.Uint64Var(&fb.Seed, "seed", fb.Seed, "random seed")
+	f.StringVar(&plotPath, "plot", "", "write the trade-off scatter to this PNG file")
+	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd
 }
 
@@ -201,13 +280,20 @@ test loss (mean squared error averaged over the two tasks).`,
 	return cmd
 }
 
-// newCombiner builds a balancing method by name for TrainRun.
-func newCombiner(name string, tasks int, seed uint64) (mtl.Combiner, []*nn.Tensor, error) {
-	switch name {
-	case "ew":
-		return mtl.EqualWeights(), nil, nil
+// defaultFrontMethods lists the methods the front benchmarks compare: every
+// method of package balance with its default settings, and Pareto MTL
+// towards each of five preference vectors.
+func defaultFrontMethods() []string {
+	var out []string
+	for _, name := range balance.Names() {
+		switch name {
+		case "fixed", "pmtl", "epo":
+			continue
+		}
+		out = append(out, name)
 	}
-	return nil, nil, fmt.Errorf("unknown balancing method %q (want %s)", name, balanceNames())
+	for i := 0; i < 5; i++ {
+		out = append(out, fmt.Sprintf("pmtl:5/%d", i))
+	}
+	return out
 }
-
-func balanceNames() string { return "ew" }
