@@ -31,12 +31,17 @@ func newConvTrunk(ps *nn.Params, prefix string, channels, height, width int, rng
 	}, nil
 }
 
-// stages returns the feature maps after each conv stage and the final
-// dense features.
-func (t *convTrunk) stages(x *nn.Tensor) (s1, s2, feat *nn.Tensor) {
+// stages returns the feature maps after each conv stage.
+func (t *convTrunk) stages(x *nn.Tensor) (s1, s2 *nn.Tensor) {
 	s1 = nn.ReLU(nn.MaxPool2D(t.c1.Forward(x), 2, 2, 0))
 	s2 = nn.ReLU(nn.MaxPool2D(t.c2.Forward(s1), 2, 2, 0))
-	return s1, s2, nn.ReLU(t.fc.Forward(nn.Flatten(s2)))
+	return s1, s2
+}
+
+// features returns the trunk's dense output, the shared representation.
+func (t *convTrunk) features(x *nn.Tensor) *nn.Tensor {
+	_, s2 := t.stages(x)
+	return nn.ReLU(t.fc.Forward(nn.Flatten(s2)))
 }
 
 // imageHead is the MultiLeNet task head: dense 50→50, ReLU, dense to the
@@ -53,6 +58,7 @@ type imageNet struct {
 	trunks []*convTrunk // one, or one per task for "single"
 	heads  []*tower
 	att    []*taskAttention // mtan only
+	cut    *repCut          // shared-bottom only
 }
 
 // taskAttention is a task's attention in the style of MTAN (Liu, Johns and
@@ -117,11 +123,10 @@ func (m *imageNet) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 	switch m.arch {
 	case "single":
 		for i, h := range m.heads {
-			_, _, f := m.trunks[i].stages(inputs[0])
-			out[i] = h.forward(f)
+			out[i] = h.forward(m.trunks[i].features(inputs[0]))
 		}
 	case "mtan":
-		s1, s2, _ := m.trunks[0].stages(inputs[0])
+		s1, s2 := m.trunks[0].stages(inputs[0])
 		for i, a := range m.att {
 			t1 := nn.Mul(nn.Sigmoid(a.mask1.Forward(s1)), s1)
 			own := nn.ReLU(nn.MaxPool2D(a.down.Forward(t1), 2, 2, 0))
@@ -129,7 +134,7 @@ func (m *imageNet) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 			out[i] = m.heads[i].forward(nn.ReLU(a.fc.Forward(nn.Flatten(t2))))
 		}
 	default:
-		_, _, f := m.trunks[0].stages(inputs[0])
+		f := m.cut.apply(m.trunks[0].features(inputs[0]))
 		for i, h := range m.heads {
 			out[i] = h.forward(f)
 		}

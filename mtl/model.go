@@ -62,6 +62,49 @@ type Network struct {
 
 	encoders []*encoder // one shared encoder, or one per task for "single"
 	arch     architecture
+	cut      *repCut // where the graph is cut at the shared representation, if supported
+}
+
+// repCut cuts the graph at the shared representation Z that feeds every
+// task head, so that a trainer can take each task's gradient with respect
+// to Z (MGDA-UB) and then push a combination of them through the shared
+// layers below with nn.BackwardWith(Z, ...).
+type repCut struct {
+	on      bool
+	z, leaf *nn.Tensor
+}
+
+// apply returns the tensor the heads should read: z itself, or, when the
+// cut is on, a leaf holding z's values whose gradient collects the heads'.
+func (c *repCut) apply(z *nn.Tensor) *nn.Tensor {
+	if c == nil || !c.on || !z.RequiresGrad() {
+		return z
+	}
+	c.z = z
+	c.leaf = z.Detach()
+	c.leaf.SetRequiresGrad(true)
+	return c.leaf
+}
+
+// CutRepresentation switches the cut at the shared representation on or
+// off and reports whether this architecture has one (shared-bottom, for
+// tables and images). While on, Forward records the representation, which
+// Representation returns.
+func (n *Network) CutRepresentation(on bool) bool {
+	if n.cut == nil {
+		return false
+	}
+	n.cut.on = on
+	return true
+}
+
+// Representation returns the shared representation of the last Forward
+// (as computed by the shared layers) and the leaf the heads read from it.
+func (n *Network) Representation() (z, leaf *nn.Tensor) {
+	if n.cut == nil {
+		return nil, nil
+	}
+	return n.cut.z, n.cut.leaf
 }
 
 // architecture maps encoded inputs to per-task outputs.
@@ -125,10 +168,15 @@ func NewNetwork(cfg Config, d *Dataset, seed uint64) (*Network, error) {
 	var err error
 	if d.Channels > 0 {
 		n.encoders = []*encoder{{dense: d.DenseWidth()}}
-		n.arch, err = newImageNet(ps, cfg.Arch, d, rng)
+		im, err := newImageNet(ps, cfg.Arch, d, rng)
 		if err != nil {
 			return nil, err
 		}
+		if cfg.Arch == "shared-bottom" {
+			n.cut = &repCut{}
+			im.cut = n.cut
+		}
+		n.arch = im
 		return n, nil
 	}
 	switch cfg.Arch {
@@ -139,7 +187,10 @@ func NewNetwork(cfg Config, d *Dataset, seed uint64) (*Network, error) {
 		n.arch = newSingle(ps, in, cfg, d.Tasks, rng)
 	case "shared-bottom":
 		n.encoders = []*encoder{newEncoder(SharedPrefix)}
-		n.arch = newSharedBottom(ps, in, cfg, d.Tasks, rng)
+		sb := newSharedBottom(ps, in, cfg, d.Tasks, rng)
+		n.cut = &repCut{}
+		sb.cut = n.cut
+		n.arch = sb
 	case "cross-stitch":
 		n.encoders = []*encoder{newEncoder(SharedPrefix)}
 		n.arch = newCrossStitch(ps, in, cfg, d.Tasks, rng)
@@ -282,6 +333,7 @@ func (s *single) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
 type sharedBottom struct {
 	bottom *mlp
 	towers []*tower
+	cut    *repCut
 }
 
 func newSharedBottom(ps *nn.Params, in int, cfg Config, tasks []Task, rng *rand.Rand) *sharedBottom {
@@ -295,7 +347,7 @@ func newSharedBottom(ps *nn.Params, in int, cfg Config, tasks []Task, rng *rand.
 func (s *sharedBottom) lastShared() []*nn.Tensor { return lastWeights([]*mlp{s.bottom}) }
 
 func (s *sharedBottom) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
-	h := s.bottom.forward(inputs[0])
+	h := s.cut.apply(s.bottom.forward(inputs[0]))
 	out := make([]*nn.Tensor, len(s.towers))
 	for i, t := range s.towers {
 		out[i] = t.forward(h)

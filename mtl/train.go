@@ -167,6 +167,11 @@ func (t *Trainer) SetStep(n int) { t.step = n }
 // package balance, and returns the task losses.
 func (t *Trainer) Step(b *Batch) ([]float64, error) {
 	n := t.Net
+	needs := t.Method.Needs()
+	// MGDA-UB works on gradients with respect to the shared
+	// representation where the architecture has one.
+	useRep := needs.Representation && n.CutRepresentation(true)
+	defer n.CutRepresentation(false)
 	outs := n.Forward(b, true)
 	T := len(n.Tasks)
 	losses := make([]*nn.Tensor, T)
@@ -183,13 +188,19 @@ func (t *Trainer) Step(b *Batch) ([]float64, error) {
 		p.ZeroGrad()
 	}
 	shared := n.Params.Group(SharedPrefix)
-	needs := t.Method.Needs()
+	z, zLeaf := n.Representation()
 	if needs.TaskGrads || needs.LastSharedGrads {
 		last := n.LastShared()
 		for _, l := range losses {
 			nn.ZeroGrads(shared)
+			if useRep {
+				zLeaf.ZeroGrad()
+			}
 			nn.Backward(l)
-			if needs.TaskGrads {
+			switch {
+			case useRep:
+				step.Grads = append(step.Grads, nn.FlatGrad([]*nn.Tensor{zLeaf}))
+			case needs.TaskGrads:
 				step.Grads = append(step.Grads, nn.FlatGrad(shared))
 			}
 			if needs.LastSharedGrads {
@@ -204,6 +215,17 @@ func (t *Trainer) Step(b *Batch) ([]float64, error) {
 	}
 	if len(step.Weights) != T {
 		return nil, fmt.Errorf("%s set %d weights for %d tasks", t.Method.Name(), len(step.Weights), T)
+	}
+	if useRep {
+		// Push Σ c_i·∂L_i/∂Z through the shared layers; the heads keep
+		// their own task's gradient from the per-task passes.
+		if step.Shared == nil || !allOnes(step.Weights) {
+			return nil, fmt.Errorf("%s: a representation method must return a combined gradient with unit weights", t.Method.Name())
+		}
+		nn.ZeroGrads(shared)
+		nn.BackwardWith(z, step.Shared)
+		t.Opt.Step()
+		return step.Losses, nil
 	}
 	if step.Shared == nil || !allOnes(step.Weights) || !needs.TaskGrads {
 		// Backpropagate the weighted sum of the losses into every model

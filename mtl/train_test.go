@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/trident-lab/trident/mtl/balance"
+	"github.com/trident-lab/trident/nn"
 )
 
 func TestTrainerReducesLoss(t *testing.T) {
@@ -88,5 +89,61 @@ func TestNewMethodErrors(t *testing.T) {
 	m, _ := NewMethod("mgda", 3, 1)
 	if _, err := NewTrainer(single, m, TrainOptions{Epochs: 1, BatchSize: 1, LR: 1}); err == nil {
 		t.Error("a gradient method was accepted for a model without shared parameters")
+	}
+}
+
+// TestMGDAUBUsesRepresentationGradients checks the trainer's MGDA-UB step
+// on a shared-bottom network: the shared gradient it leaves must equal the
+// gradient of Σ c_i·L_i, with c the min-norm coefficients of the task
+// gradients with respect to the shared representation.
+func TestMGDAUBUsesRepresentationGradients(t *testing.T) {
+	d, _ := Synthetic(SyntheticConfig{Rows: 64, Dim: 6, P: 0.2, C: 1, M: 2, Seed: 9})
+	n, err := NewNetwork(Config{Arch: "shared-bottom", Hidden: []int{5}, Tower: []int{3}}, d, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, 64)
+	for i := range idx {
+		idx[i] = i
+	}
+	b := d.Batch(idx)
+	m, _ := NewMethod("mgda-ub", 2, 1)
+	tr, _ := NewTrainer(n, m, TrainOptions{Epochs: 1, BatchSize: 64, LR: 1e-30, Seed: 1})
+	if _, err := tr.Step(b); err != nil {
+		t.Fatal(err)
+	}
+	shared := n.Params.Group(SharedPrefix)
+	got := nn.FlatGrad(shared)
+
+	// The same by hand: representation gradients, MGDA coefficients, and
+	// the weighted loss through the whole network.
+	n.CutRepresentation(true)
+	outs := n.Forward(b, true)
+	_, leaf := n.Representation()
+	var grads [][]float32
+	var losses []*nn.Tensor
+	for i, task := range n.Tasks {
+		l := TaskLoss(task, outs[i], b, i)
+		leaf.ZeroGrad()
+		nn.Backward(l)
+		grads = append(grads, nn.FlatGrad([]*nn.Tensor{leaf}))
+		losses = append(losses, l)
+	}
+	n.CutRepresentation(false)
+	ref, _ := NewMethod("mgda", 2, 1)
+	step := &balance.Step{Losses: []float64{float64(losses[0].Item()), float64(losses[1].Item())}, Grads: grads}
+	if err := ref.Combine(step); err != nil {
+		t.Fatal(err)
+	}
+	n.Params.ZeroGrad()
+	outs = n.Forward(b, true)
+	total := nn.Add(nn.Scale(TaskLoss(n.Tasks[0], outs[0], b, 0), float32(step.Coef[0])),
+		nn.Scale(TaskLoss(n.Tasks[1], outs[1], b, 1), float32(step.Coef[1])))
+	nn.Backward(total)
+	want := nn.FlatGrad(shared)
+	for i := range want {
+		if d := got[i] - want[i]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("shared gradient %d: trainer %g, Σ c_i ∇L_i %g (c = %v)", i, got[i], want[i], step.Coef)
+		}
 	}
 }

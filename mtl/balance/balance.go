@@ -85,8 +85,11 @@ type Config struct {
 	// C is CAGrad's radius c (default 0.5).
 	C float64
 	// Preferences are the K preference vectors of a Pareto-front
-	// exploration (see Preferences), for "pmtl"; Preference picks the one
-	// this model is trained towards.
+	// exploration (see Preferences), for "pmtl" and "epo": each is a
+	// direction in loss space (non-negative; positive for "epo") along
+	// which a model's task losses should end up. Preference picks the one
+	// this model is trained towards; "pmtl" also uses the others, which
+	// bound its sub-region.
 	Preferences [][]float64
 	// Preference is the index in Preferences of this model's vector.
 	Preference int

@@ -58,3 +58,50 @@ func BenchmarkCombine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSolve measures only the method-specific part of Combine: the
+// coefficient rule on a precomputed T×T Gram matrix, which does not depend
+// on the number of parameters.
+func BenchmarkSolve(b *testing.B) {
+	methods := []string{"pcgrad", "mgda", "cagrad", "nash", "imtl", "aligned", "pmtl", "epo"}
+	for _, T := range []int{2, 3, 8} {
+		grads := randomGrads(rand.New(rand.NewPCG(1, uint64(T))), T, 1000)
+		gram := gramMatrix(grads)
+		prefs, err := Preferences(T, 5)
+		if err != nil {
+			b.Fatal(err)
+		}
+		losses := make([]float64, T)
+		for i := range losses {
+			losses[i] = 1 + float64(i)
+		}
+		for _, name := range methods {
+			b.Run(fmt.Sprintf("%s/T=%d", name, T), func(b *testing.B) {
+				cfg := Config{Tasks: T, Seed: 1, Preferences: prefs, Preference: 2}
+				if name == "epo" {
+					cfg.Preferences, cfg.Preference = [][]float64{losses}, 0
+				}
+				m, err := New(name, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var rule coefficients
+				switch v := m.(type) {
+				case *gradMethod:
+					rule = v.rule
+				case *paretoMTL:
+					rule = v.rule
+				default:
+					b.Fatalf("%s: %T is not a gradient method", name, m)
+				}
+				s := &Step{Losses: losses}
+				for i := 0; b.Loop(); i++ {
+					s.Index = i
+					if _, err := rule.coef(gram, s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -105,6 +105,13 @@
 //     task gradients and the gradients of the active sub-region
 //     constraints. Training one model per vector spreads the models along
 //     the Pareto front.
+//   - "epo": exact Pareto optimal search — Mahapatra and Rajan, "Multi-Task
+//     Learning with User Preferences: Gradient Descent with Controlled
+//     Ascent in Pareto Optimization", ICML 2020. Aims at the point of the
+//     front on the preference ray itself: while the losses are off the ray
+//     a linear program picks the combination that moves them towards it
+//     without the task furthest behind getting worse; on the ray, one that
+//     lowers every loss. Solved with gonum's simplex method.
 //
 // Nash-MTL's equation is the stationarity condition of the strictly convex
 // φ(α) = ½·αᵀ·G·Gᵀ·α − Σ log α_i, so damped Newton steps that keep α > 0
@@ -137,7 +144,8 @@
 //   - IMTL-G: coefficients sum to 1 (paper, torchjd).
 //   - Aligned-MTL: the mean of the aligned gradients (torchjd); LibMTL sums
 //     them, T times larger.
-//   - Pareto MTL: coefficients scaled to Σ|c_i| = T (the authors' code).
+//   - Pareto MTL: coefficients scaled to Σ|c_i| = T; EPO: Σc_i = T (the
+//     authors' code for both).
 //   - Loss weights sum to T for DWA and GradNorm and to 1 for RLW (softmax),
 //     as in the papers; uncertainty weighting's are ½·exp(−s_i).
 package balance

@@ -302,7 +302,7 @@ func (nash) coef(g *matrix, _ *Step) ([]float64, error) {
 	}
 	H := newMatrix(T)
 	next := make([]float64, T)
-	for iter := 0; iter < 100; iter++ {
+	for range 100 {
 		ma := M.mulVec(alpha)
 		grad := make([]float64, T)
 		for i := range grad {
@@ -316,8 +316,11 @@ func (nash) coef(g *matrix, _ *Step) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("newton step: %w", err)
 		}
-		dec := dot64(grad, step) // Newton decrement squared
-		if dec < 1e-24 {
+		// The squared Newton decrement bounds 2(φ − min φ); below 1e-20·T
+		// α is exact to about 1e-10 relative. Where rounding stops
+		// progress first, the line search below ends the loop.
+		dec := dot64(grad, step)
+		if dec < 1e-20*float64(T) {
 			break
 		}
 		// Largest step that keeps α positive, then backtracking.
@@ -328,18 +331,20 @@ func (nash) coef(g *matrix, _ *Step) ([]float64, error) {
 			}
 		}
 		f0 := phi(alpha)
+		accepted := false
 		for ; t > 1e-12; t *= 0.5 {
 			for i := range next {
 				next[i] = alpha[i] - t*step[i]
 			}
 			if phi(next) <= f0-0.25*t*dec {
+				accepted = true
 				break
 			}
 		}
-		copy(alpha, next)
-		if dec < 1e-20 {
+		if !accepted { // no progress left at this precision
 			break
 		}
+		copy(alpha, next)
 	}
 	return alpha, nil
 }
