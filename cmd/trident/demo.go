@@ -20,6 +20,8 @@ type tourStep struct {
 func tourSteps() []tourStep {
 	return []tourStep{
 		{name: "nn", run: demoNN},
+		{name: "mtl", run: demoMTL},
+		{name: "upscale", run: demoUpscale},
 	}
 }
 

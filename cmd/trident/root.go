@@ -20,6 +20,11 @@ board games NoGo and Atari-Go. Start with "trident demo".`,
 	root.AddCommand(
 		newVersionCmd(),
 		newDemoCmd(),
+		newMTLCmd(),
+		newCompareCmd(),
+		newUpscaleCmd(),
+		newUpscaleBenchCmd(),
+		newInspectCmd(),
 	)
 	return root
 }
