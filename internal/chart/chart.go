@@ -101,7 +101,9 @@ func Scatter(path, title, xLabel, yLabel string, groups []Group) error {
 			p.Add(l)
 		}
 	}
-	p.Legend.Top = true
+	// Trade-off points gather towards the top right: keep the legend in
+	// the opposite corner.
+	p.Legend.Left = true
 	return save(p, path)
 }
 
