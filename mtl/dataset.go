@@ -169,6 +169,15 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	return s
 }
 
+// Slice returns rows lo to hi-1 as a new dataset.
+func (d *Dataset) Slice(lo, hi int) *Dataset {
+	idx := make([]int, hi-lo)
+	for i := range idx {
+		idx[i] = lo + i
+	}
+	return d.Subset(idx)
+}
+
 // Split shuffles the rows with a seeded generator and cuts them into parts
 // of the given fractions (which must sum to at most 1; the last part takes
 // the remainder when they sum to 1).

@@ -37,11 +37,7 @@ func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]Fron
 	}
 	train := sp.Train
 	if fb.TrainRows > 0 && fb.TrainRows < train.Rows {
-		idx := make([]int, fb.TrainRows)
-		for i := range idx {
-			idx[i] = i
-		}
-		train = train.Subset(idx)
+		train = train.Slice(0, fb.TrainRows)
 	}
 	arch := fb.Arch
 	if arch == "" {

@@ -96,18 +96,10 @@ func LoadCensus(dir string, group int) (*Splits, error) {
 		}
 		train, val, test = parts[0], parts[1], parts[2]
 	} else {
-		// Read both files as one table so that categorical ids agree.
-		both, counts, err := loadFiles(spec, trainPath, testPath)
-		if err != nil {
+		var rest *Dataset
+		if train, rest, err = loadTrainTest(spec, trainPath, testPath); err != nil {
 			return nil, err
 		}
-		nTrain := counts[0]
-		idx := make([]int, both.Rows)
-		for i := range idx {
-			idx[i] = i
-		}
-		train = both.Subset(idx[:nTrain])
-		rest := both.Subset(idx[nTrain:])
 		halves, err := rest.Split(20180819, 0.5, 0.5)
 		if err != nil {
 			return nil, err
@@ -116,6 +108,16 @@ func LoadCensus(dir string, group int) (*Splits, error) {
 	}
 	scaler := Standardize(train, val, test)
 	return &Splits{Train: train, Val: val, Test: test, Scaler: scaler}, nil
+}
+
+// loadTrainTest reads a training and a test file of one table together, so
+// that categorical ids agree, and returns them as two datasets.
+func loadTrainTest(spec TableSpec, trainPath, testPath string) (train, test *Dataset, err error) {
+	both, counts, err := loadFiles(spec, trainPath, testPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	return both.Slice(0, counts[0]), both.Slice(counts[0], both.Rows), nil
 }
 
 func firstExisting(dir string, names ...string) string {
@@ -163,17 +165,10 @@ func LoadAdult(dir string) (*Splits, error) {
 	if trainPath == "" || testPath == "" {
 		return nil, fmt.Errorf("adult: need adult.data and adult.test in %s", dir)
 	}
-	both, counts, err := loadFiles(spec, trainPath, testPath)
+	trainAll, test, err := loadTrainTest(spec, trainPath, testPath)
 	if err != nil {
 		return nil, err
 	}
-	nTrain := counts[0]
-	idx := make([]int, both.Rows)
-	for i := range idx {
-		idx[i] = i
-	}
-	trainAll := both.Subset(idx[:nTrain])
-	test = both.Subset(idx[nTrain:])
 	parts, err := trainAll.Split(19960501, 0.85, 0.15)
 	if err != nil {
 		return nil, err

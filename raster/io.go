@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/trident-lab/trident/internal/atomicfile"
 )
 
 // DefaultMaxPixels is the pixel limit that Load and Decode apply when they
@@ -188,9 +190,9 @@ func SaveFormat(path string, m *Image, f Format) error {
 	if err := m.Check(); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	err := writeAtomic(path, func(w io.Writer) error { return Encode(w, m, f) })
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+	// atomicfile's errors name the path.
+	if err := atomicfile.Write(path, func(w io.Writer) error { return Encode(w, m, f) }); err != nil {
+		return fmt.Errorf("save: %w", err)
 	}
 	return nil
 }
@@ -229,47 +231,4 @@ func Encode(w io.Writer, m *Image, f Format) error {
 		return encodeEXR(w, m)
 	}
 	return fmt.Errorf("unknown format %v", f)
-}
-
-// writeAtomic writes a file through write into a temporary file next to
-// path, fsyncs it and renames it over path; on any error the temporary file
-// is removed and path is untouched.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// Persist the rename itself; not every system can sync a directory, and
-	// the file is complete either way, so a failure here is not reported.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

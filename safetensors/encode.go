@@ -1,18 +1,16 @@
 package safetensors
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/trident-lab/trident/internal/atomicfile"
 )
 
 // Encode writes f to w as a safetensors file, laid out as the reference
@@ -175,53 +173,20 @@ func appendString(b []byte, s string) []byte {
 // synced. A crash leaves either the old file or the complete new one, never
 // a partial checkpoint. A new file gets mode 0644; an existing one keeps its
 // mode.
-func WriteFile(path string, f *File) (err error) {
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+func WriteFile(path string, f *File) error {
+	var formatErr *FormatError
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		err := Encode(w, f)
+		if errors.As(err, &formatErr) {
+			formatErr.Path = path
 		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := Encode(bw, f); err != nil {
-		var fe *FormatError
-		if errors.As(err, &fe) {
-			fe.Path = path
-			return fe
-		}
-		return fmt.Errorf("safetensors: writing %s: %w", tmp.Name(), err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("safetensors: writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
 		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("safetensors: syncing directory %s after writing %s: %w", dir, path, err)
+	})
+	switch {
+	case formatErr != nil:
+		return formatErr
+	case err != nil:
+		return fmt.Errorf("safetensors: %w", err)
 	}
 	return nil
 }

@@ -4,14 +4,22 @@
 package atomicfile
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 )
 
-// Write creates path with the bytes fill writes, atomically.
+// Write creates or replaces path with the bytes fill writes, atomically.
+// Writes are buffered. A new file gets mode 0644; a replaced one keeps its
+// mode. On any error the temporary file is removed and path is untouched;
+// fill's own error is returned wrapped with the path.
 func Write(path string, fill func(w io.Writer) error) (err error) {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -24,7 +32,11 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if err = fill(f); err != nil {
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err = fill(bw); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = f.Sync(); err != nil {
@@ -33,13 +45,15 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
+	if err = os.Chmod(tmp, mode); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	// Sync the directory so the rename survives a crash.
+	// Sync the directory so the rename survives a crash; not every system
+	// can, and the file is complete either way, so a failure is not
+	// reported.
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync()
 		d.Close()

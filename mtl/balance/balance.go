@@ -61,9 +61,11 @@ type Step struct {
 	Weights []float64
 	// Shared is set by gradient methods: the combined gradient, laid out
 	// as the rows of Grads, that replaces the shared gradient. Combine
-	// reuses its storage when it already has the right length.
+	// reuses its storage when it already has the right length. Loss
+	// weighting methods set it to nil.
 	Shared []float32
 	// Coef is set by gradient methods: Shared = Σ_i Coef[i]·Grads[i].
+	// Loss weighting methods set it to nil.
 	Coef []float64
 }
 
@@ -84,6 +86,10 @@ type Config struct {
 	Temperature float64
 	// C is CAGrad's radius c (default 0.5).
 	C float64
+	// Normalization is how MGDA scales each task's gradient before the
+	// min-norm solve, as in Sener and Koltun's code: "none" (default),
+	// "l2" (by its norm), "loss" (by its loss) or "loss+" (by both).
+	Normalization string
 	// Preferences are the K preference vectors of a Pareto-front
 	// exploration (see Preferences), for "pmtl" and "epo": each is a
 	// direction in loss space (non-negative; positive for "epo") along

@@ -38,11 +38,7 @@ func BenchmarkCombine(b *testing.B) {
 		})
 		for _, name := range methods {
 			b.Run(fmt.Sprintf("%s/T=%d", name, T), func(b *testing.B) {
-				cfg := Config{Tasks: T, Seed: 1, Preferences: prefs, Preference: 2}
-				if name == "epo" { // EPO's preference must be inside the orthant
-					cfg.Preferences, cfg.Preference = [][]float64{losses}, 0
-				}
-				m, err := New(name, cfg)
+				m, err := New(name, Config{Tasks: T, Seed: 1, Preferences: prefs, Preference: 2})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -77,11 +73,7 @@ func BenchmarkSolve(b *testing.B) {
 		}
 		for _, name := range methods {
 			b.Run(fmt.Sprintf("%s/T=%d", name, T), func(b *testing.B) {
-				cfg := Config{Tasks: T, Seed: 1, Preferences: prefs, Preference: 2}
-				if name == "epo" {
-					cfg.Preferences, cfg.Preference = [][]float64{losses}, 0
-				}
-				m, err := New(name, cfg)
+				m, err := New(name, Config{Tasks: T, Seed: 1, Preferences: prefs, Preference: 2})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -135,7 +135,9 @@
 // noted, and the reference tests show the relation:
 //
 //   - MGDA: coefficients on the simplex (sum 1), gradients not normalised
-//     (the paper's optional "l2"/"loss" normalisations are not applied).
+//     unless Config.Normalization asks for the authors' "l2", "loss" or
+//     "loss+" scaling (then the α found for the scaled gradients weight the
+//     unscaled ones, as in their code).
 //   - PCGrad: the projected gradients are summed (paper, torchjd, LibMTL).
 //   - CAGrad: g0 is the mean gradient and d = g0 + √φ·g_w/‖g_w‖ (paper,
 //     torchjd); the authors' code divides d by 1 + c² by default.

@@ -23,16 +23,19 @@ const epoTolerance = 1e-4
 // solves a linear program over the simplex, as the authors' code does:
 //
 //   - off the ray (μ > 1e-4), "balance": maximise αᵀ·C·a subject to
-//     (C·α)_j ≥ (C·a)_j for the tasks with (C·a)_j ≤ 0 and (C·α)_j ≥ 0 for
-//     the task furthest behind (largest r_i·L_i), so the losses move towards
-//     the ray without the worst task getting worse;
+//     (C·α)_j ≥ 0 for the task furthest behind (largest r_j·L_j) and
+//     (C·α)_j ≥ (C·a)_j for the tasks with (C·a)_j ≤ 0 — or, when no
+//     task has (C·a)_j > 0, (C·α)_j ≥ 0 for every task — so the losses
+//     move towards the ray without the worst task getting worse;
 //   - on the ray, "descent": maximise 1ᵀ·C·α subject to C·α ≥ 0 (no task
 //     gets worse) and αᵀ·C·a ≥ min(max_j (C·a)_j, 0).
 //
 // The programs are solved by gonum's simplex method on C scaled to unit
-// maximum; when one is infeasible the constraints are relaxed in the order
-// the authors' code relaxes them (first the balance constraints of the
-// non-worst tasks, then all but the simplex). Coef = T·α.
+// maximum. The authors' code does not handle an infeasible program; here
+// the constraints are then relaxed: in balance mode to the worst task's
+// alone (always feasible: α = e_worst satisfies it), in descent mode to
+// C·α ≥ 0 alone (feasible: MGDA's min-norm α satisfies it), and as a last
+// resort to the simplex. Coef = T·α.
 type epo struct {
 	r []float64 // 1/u
 }
@@ -51,7 +54,7 @@ func newEPO(b base, prefs [][]float64, k int) (*gradMethod, error) {
 	r := make([]float64, len(u))
 	for i, v := range u {
 		if !(v > 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("balance: epo: preference vector %d = %v: EPO aims at the ray itself, so every entry must be finite and > 0 (leave out the axis vectors of Preferences)", k, u)
+			return nil, fmt.Errorf("balance: epo: preference vector %d = %v: EPO aims at the ray itself, so every entry must be finite and > 0", k, u)
 		}
 		r[i] = 1 / v
 	}
@@ -113,18 +116,19 @@ func (e *epo) coef(g *matrix, s *Step) ([]float64, error) {
 	Ca := C.mulVec(a)
 	var attempts []lpProblem
 	if mu > epoTolerance {
-		worst := 0
-		for i, v := range rl {
-			if v > rl[worst] {
-				worst = i
-			}
+		maxRL, anyUp := 0.0, false
+		for j, v := range rl {
+			maxRL = math.Max(maxRL, v)
+			anyUp = anyUp || Ca[j] > 0
 		}
 		full, worstOnly := lpProblem{obj: Ca}, lpProblem{obj: Ca}
 		for j := 0; j < T; j++ {
 			switch {
-			case j == worst:
+			case rl[j] == maxRL:
 				full.addRow(C.row(j), 0)
 				worstOnly.addRow(C.row(j), 0)
+			case !anyUp: // no task can be raised: none may get worse
+				full.addRow(C.row(j), 0)
 			case Ca[j] <= 0:
 				full.addRow(C.row(j), Ca[j])
 			}

@@ -29,6 +29,7 @@ func newGradMethod(b base, n Needs, r coefficients) *gradMethod {
 func (m *gradMethod) Needs() Needs { return m.needs }
 
 func (m *gradMethod) Combine(s *Step) error {
+	buf := s.Shared
 	if err := m.checkLosses(s); err != nil {
 		return err
 	}
@@ -55,9 +56,10 @@ func (m *gradMethod) Combine(s *Step) error {
 	for i := range s.Weights {
 		s.Weights[i] = 1
 	}
-	if len(s.Shared) != P {
-		s.Shared = make([]float32, P)
+	if len(buf) != P {
+		buf = make([]float32, P)
 	}
+	s.Shared = buf
 	combine(s.Shared, s.Grads, c)
 	return nil
 }
@@ -193,14 +195,46 @@ func (p pcgrad) coef(g *matrix, s *Step) ([]float64, error) {
 // the combined gradient is the min-norm point of the convex hull of the task
 // gradients, Σ_i α_i·g_i with α on the simplex, found by Frank–Wolfe (with
 // away steps, which converge linearly on this problem) in the Gram matrix.
-// Coefficients sum to 1; gradients are not normalised (the paper's
-// normalisation options are a separate choice, and torchjd's reference
-// uses none). "mgda-ub" is the same solver applied to gradients with
-// respect to the shared representation (the paper's upper bound), which
-// needs only the heads' backward passes per task.
-type mgda struct{}
+// "mgda-ub" is the same solver applied to gradients with respect to the
+// shared representation (the paper's upper bound), which needs only the
+// heads' backward passes per task.
+//
+// With a normalisation (Config.Normalization) the authors' code first
+// divides each task's gradient by n_i — its norm ("l2"), its loss
+// ("loss") or both ("loss+", their MultiMNIST setting) — solves the
+// min-norm problem for the scaled gradients, and uses the resulting α as
+// weights of the unscaled gradients; so does this method. (LibMTL instead
+// combines the scaled gradients.) Without one, as in torchjd's reference,
+// the coefficients are the min-norm point itself and sum to 1.
+type mgda struct{ norm string }
 
-func (mgda) coef(g *matrix, _ *Step) ([]float64, error) { return minNorm(g), nil }
+func (m mgda) coef(g *matrix, s *Step) ([]float64, error) {
+	if m.norm == "" || m.norm == "none" {
+		return minNorm(g), nil
+	}
+	T := g.n
+	n := make([]float64, T)
+	for i := range n {
+		switch m.norm {
+		case "l2":
+			n[i] = math.Sqrt(g.at(i, i))
+		case "loss":
+			n[i] = s.Losses[i]
+		case "loss+":
+			n[i] = s.Losses[i] * math.Sqrt(g.at(i, i))
+		}
+		if !(n[i] > 0) { // a zero gradient or loss is left unscaled
+			n[i] = 1
+		}
+	}
+	scaled := newMatrix(T)
+	for i := 0; i < T; i++ {
+		for j := 0; j < T; j++ {
+			scaled.set(i, j, g.at(i, j)/(n[i]*n[j]))
+		}
+	}
+	return minNorm(scaled), nil
+}
 
 // cagrad is conflict-averse gradient descent (Liu, Liu, Jin, Stone and Liu,
 // "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS

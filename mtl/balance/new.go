@@ -25,7 +25,7 @@ func Names() []string { return append([]string(nil), names...) }
 //	dwa       dynamic weight average (Liu et al. 2019), cfg.Temperature
 //	rlw       random loss weighting (Lin et al. 2021), cfg.Seed
 //	pcgrad    PCGrad (Yu et al. 2020), cfg.Seed
-//	mgda      MGDA min-norm combination (Sener and Koltun 2018)
+//	mgda      MGDA min-norm combination (Sener and Koltun 2018), cfg.Normalization
 //	mgda-ub   MGDA-UB: the same on representation gradients
 //	cagrad    CAGrad (Liu et al. 2021), radius cfg.C
 //	nash      Nash-MTL (Navon et al. 2022)
@@ -53,10 +53,13 @@ func New(name string, cfg Config) (Method, error) {
 		return &randomWeights{base: b, seed: cfg.Seed}, nil
 	case "pcgrad":
 		return newGradMethod(b, Needs{TaskGrads: true}, pcgrad{seed: cfg.Seed}), nil
-	case "mgda":
-		return newGradMethod(b, Needs{TaskGrads: true}, mgda{}), nil
-	case "mgda-ub":
-		return newGradMethod(b, Needs{TaskGrads: true, Representation: true}, mgda{}), nil
+	case "mgda", "mgda-ub":
+		switch cfg.Normalization {
+		case "", "none", "l2", "loss", "loss+":
+		default:
+			return nil, fmt.Errorf("balance: %s: unknown gradient normalisation %q (valid: none, l2, loss, loss+)", name, cfg.Normalization)
+		}
+		return newGradMethod(b, Needs{TaskGrads: true, Representation: name == "mgda-ub"}, mgda{norm: cfg.Normalization}), nil
 	case "cagrad":
 		c := orDefault(cfg.C, 0.5)
 		if c < 0 || math.IsNaN(c) {
@@ -110,8 +113,10 @@ func (b *base) checkState(s []float64, n int) error {
 	return nil
 }
 
-// checkLosses validates the step's losses and sizes its Weights.
+// checkLosses validates the step's losses, sizes its Weights and clears
+// the outputs of gradient methods.
 func (b *base) checkLosses(s *Step) error {
+	s.Shared, s.Coef = nil, nil
 	if len(s.Losses) != b.tasks {
 		return fmt.Errorf("balance: %s: %d losses for %d tasks", b.name, len(s.Losses), b.tasks)
 	}

@@ -98,8 +98,8 @@ func (m *paretoMTL) SetState(s []float64) error {
 	if err := m.checkState(s, 2); err != nil {
 		return err
 	}
-	if (s[0] != 0 && s[0] != 1) || s[1] < 0 || s[1] != math.Trunc(s[1]) {
-		return fmt.Errorf("balance: pmtl: state %v, want [0 or 1, epochs]", s)
+	if (s[0] != 0 && s[0] != 1) || (s[1] != 0 && s[1] != 1 && s[1] != 2) {
+		return fmt.Errorf("balance: pmtl: state %v, want [0 or 1, 0 to 2 epochs]", s)
 	}
 	m.rule.initDone, m.rule.initEpochs = s[0] == 1, int(s[1])
 	return nil
@@ -160,19 +160,18 @@ func (r *pmtlRule) coef(g *matrix, s *Step) ([]float64, error) {
 }
 
 // Preferences returns k preference vectors for t tasks spread evenly over
-// the positive orthant, each of unit length, for training k models along
-// the Pareto front (one per vector, Config.Preference = index). For two
-// tasks they are (cos θ, sin θ) at k angles evenly spaced over [0, π/2], as
-// in Pareto MTL's experiments. For more tasks they are taken from the
-// Das–Dennis simplex lattice with the fewest divisions that has at least k
-// points: the t vertices first, then repeatedly the lattice point farthest
-// from those already chosen (ties broken by lattice order), so that any k
-// gives a deterministic, well spread set.
-//
-// The set includes the axes, the extreme ends of the front, and for t > 2
-// points on the faces of the orthant. EPO aims at the ray itself and needs
-// positive entries: for two tasks, take Preferences(2, k+2) without its
-// first and last vectors; for more, keep the vectors with no zero entry.
+// the inside of the positive orthant, each of unit length, for training k
+// models along the Pareto front (one per vector, Config.Preference = index).
+// For two tasks they are (cos θ, sin θ) at the angles θ = (j+½)·90°/k; for
+// k = 5 these are 9°, 27°, …, 81°, the vectors of EPO's experiments. For
+// more tasks they are taken from the interior points of the Das–Dennis
+// simplex lattice (every coordinate a positive multiple of 1/h) with the
+// fewest divisions h that has at least k of them: first the point nearest
+// each vertex, then repeatedly the point farthest from those already chosen
+// (ties broken by lattice order), so that any k gives a deterministic, well
+// spread set. The axes themselves are left out: they stand for single-task
+// training, which the single-task baselines cover, and EPO, which aims at
+// the ray itself, cannot target them.
 func Preferences(t, k int) ([][]float64, error) {
 	if t < 2 {
 		return nil, fmt.Errorf("balance: preferences need at least 2 tasks, have %d", t)
@@ -190,19 +189,26 @@ func Preferences(t, k int) ([][]float64, error) {
 	if t == 2 {
 		out := make([][]float64, k)
 		for i := range out {
-			th := float64(i) * math.Pi / 2 / float64(k-1)
+			th := (float64(i) + 0.5) * math.Pi / 2 / float64(k)
 			out[i] = []float64{math.Cos(th), math.Sin(th)}
 		}
 		return out, nil
 	}
-	h := 1
-	for latticeSize(t, h) < k {
+	h := t
+	for latticeSize(t, h-t) < k {
 		h++
 	}
-	if n := latticeSize(t, h); n*k*t > 1e9 {
+	if n := latticeSize(t, h-t); n*k*t > 1e9 {
 		return nil, fmt.Errorf("balance: %d preference vectors for %d tasks need a lattice of %d points, too many", k, t, n)
 	}
-	pts := lattice(t, h)
+	// The interior points of the h-lattice have coordinates (1 + c_i)/h
+	// with the c_i non-negative integers summing to h − t.
+	pts := lattice(t, h-t)
+	for _, p := range pts {
+		for c := range p {
+			p[c] = (1 + p[c]) / float64(h)
+		}
+	}
 	chosen := make([]int, 0, k)
 	dist := make([]float64, len(pts)) // squared distance to the chosen set
 	for i := range dist {
@@ -219,9 +225,15 @@ func Preferences(t, k int) ([][]float64, error) {
 			dist[j] = math.Min(dist[j], d)
 		}
 	}
-	for i, p := range pts { // the vertices
-		if len(chosen) < k && slicesMax(p) == 1 {
-			pick(i)
+	for c := 0; c < t && len(chosen) < k; c++ { // nearest each vertex
+		best := 0
+		for j, p := range pts {
+			if p[c] > pts[best][c] {
+				best = j
+			}
+		}
+		if dist[best] > 0 {
+			pick(best)
 		}
 	}
 	for len(chosen) < k {
@@ -244,7 +256,8 @@ func Preferences(t, k int) ([][]float64, error) {
 	return out, nil
 }
 
-// latticeSize is C(h+t−1, t−1), the number of Das–Dennis points.
+// latticeSize is C(h+t−1, t−1), the number of ways to write h as a sum of t
+// non-negative integers.
 func latticeSize(t, h int) int {
 	n := 1
 	for i := 1; i < t; i++ {
@@ -253,8 +266,7 @@ func latticeSize(t, h int) int {
 	return n
 }
 
-// lattice lists the points of the simplex whose coordinates are multiples
-// of 1/h.
+// lattice lists the ways to write h as a sum of t non-negative integers.
 func lattice(t, h int) [][]float64 {
 	var out [][]float64
 	cur := make([]int, t)
@@ -264,7 +276,7 @@ func lattice(t, h int) [][]float64 {
 			cur[i] = left
 			p := make([]float64, t)
 			for j, c := range cur {
-				p[j] = float64(c) / float64(h)
+				p[j] = float64(c)
 			}
 			out = append(out, p)
 			return
@@ -276,12 +288,4 @@ func lattice(t, h int) [][]float64 {
 	}
 	rec(0, h)
 	return out
-}
-
-func slicesMax(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	return m
 }

@@ -133,7 +133,7 @@ func TestNonConflictingDirection(t *testing.T) {
 		s := combineWith(t, "nash", Config{}, grads)
 		d := float64sOf(s.Shared)
 		for i, g := range grads {
-			if v := s.Coef[i] * dot64(float64sOf(g), d); math.Abs(v-1) > 1e-3 {
+			if v := s.Coef[i] * dot64(float64sOf(g), d); math.Abs(v-1) > 1e-5 {
 				t.Errorf("trial %d nash: α_%d·g_%dᵀd = %g, want 1", trial, i, i, v)
 			}
 		}
@@ -191,8 +191,9 @@ func checkAligned(t *testing.T, trial int, grads [][]float32, s *Step) {
 }
 
 // TestCAGradWorstCase checks CAGrad's defining property: its direction lies
-// in the ball ‖d − g0‖ ≤ c‖g0‖ and no sampled point of that ball improves
-// the worst task's directional derivative min_i g_iᵀd.
+// in the ball ‖d − g0‖ ≤ c‖g0‖, its worst task's directional derivative
+// min_i g_iᵀd reaches the dual optimum (grid search over the simplex), and no
+// sampled point of the ball does better.
 func TestCAGradWorstCase(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := 0; trial < 20; trial++ {
@@ -224,6 +225,23 @@ func TestCAGradWorstCase(t *testing.T) {
 			t.Fatalf("trial %d: ‖d − g0‖ = %g > c‖g0‖ = %g", trial, math.Sqrt(dist), r)
 		}
 		got := worst(d)
+		// Duality: max over the ball of min_i g_iᵀd equals
+		// min over the simplex of g_wᵀg0 + r‖g_w‖, found here on a grid.
+		if T <= 3 {
+			dual := math.Inf(1)
+			simplexGrid(T, map[int]int{2: 20000, 3: 400}[T], func(w []float64) {
+				gw := make([]float64, P)
+				for i, g := range g64 {
+					for p := range gw {
+						gw[p] += w[i] * g[p]
+					}
+				}
+				dual = math.Min(dual, dot64(gw, g0)+r*math.Sqrt(dot64(gw, gw)))
+			})
+			if gap := dual - got; gap > 1e-5*(1+math.Abs(dual)) || gap < -1e-5*(1+math.Abs(dual)) {
+				t.Errorf("trial %d (T=%d): worst-task derivative %g, dual optimum %g", trial, T, got, dual)
+			}
+		}
 		for k := 0; k < 2000; k++ {
 			e := make([]float64, P)
 			for p := range e {

@@ -112,3 +112,85 @@ func TestPCGradOrderTwoTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestPCGradOrderThreeTasks: with three tasks the projection order
+// matters; it is drawn from (seed, step index), so it repeats for the same
+// pair and varies across steps.
+func TestPCGradOrderThreeTasks(t *testing.T) {
+	grads := [][]float32{{1, 0.2}, {-1, 1}, {-0.5, -1}}
+	run := func(seed uint64, index int) [2]float32 {
+		m, _ := New("pcgrad", Config{Tasks: 3, Seed: seed})
+		s := &Step{Index: index, Losses: []float64{1, 1, 1}, Grads: grads}
+		if err := m.Combine(s); err != nil {
+			t.Fatal(err)
+		}
+		return [2]float32{s.Shared[0], s.Shared[1]}
+	}
+	seen := map[[2]float32]bool{}
+	for i := 0; i < 16; i++ {
+		a, b := run(9, i), run(9, i)
+		if a != b {
+			t.Fatalf("step %d: %v then %v", i, a, b)
+		}
+		seen[a] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("16 steps gave one result %v: the order is not random", seen)
+	}
+}
+
+// TestMGDANormalization checks the relation that defines the normalised
+// variants: the coefficients equal plain MGDA's on the gradients divided by
+// n_i (norm, loss, or both), applied to the unscaled gradients.
+func TestMGDANormalization(t *testing.T) {
+	losses := []float64{2, 0.5, 1.5}
+	grads := [][]float32{{-4, 1, 1}, {6, 1, 1}, {1, -3, 0.5}}
+	for _, norm := range []string{"l2", "loss", "loss+"} {
+		m, err := New("mgda", Config{Tasks: 3, Normalization: norm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &Step{Losses: losses, Grads: grads}
+		if err := m.Combine(s); err != nil {
+			t.Fatal(err)
+		}
+		scaled := make([][]float32, 3)
+		for i, g := range grads {
+			n := 1.0
+			g64 := float64sOf(g)
+			switch norm {
+			case "l2":
+				n = math.Sqrt(dot64(g64, g64))
+			case "loss":
+				n = losses[i]
+			case "loss+":
+				n = losses[i] * math.Sqrt(dot64(g64, g64))
+			}
+			for _, v := range g64 {
+				scaled[i] = append(scaled[i], float32(v/n))
+			}
+		}
+		plain, _ := New("mgda", Config{Tasks: 3})
+		ps := &Step{Losses: losses, Grads: scaled}
+		if err := plain.Combine(ps); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s.Coef {
+			if math.Abs(s.Coef[i]-ps.Coef[i]) > 1e-6 {
+				t.Errorf("%s: coefficients %v, plain MGDA on scaled gradients %v", norm, s.Coef, ps.Coef)
+				break
+			}
+		}
+		want := make([]float32, 3)
+		combine(want, grads, ps.Coef)
+		for p := range want {
+			if math.Abs(float64(s.Shared[p]-want[p])) > 1e-5 {
+				t.Errorf("%s: combined %v, want the unscaled gradients weighted: %v", norm, s.Shared, want)
+				break
+			}
+		}
+	}
+	if _, err := New("mgda", Config{Tasks: 2, Normalization: "max"}); err == nil {
+		t.Error("unknown normalisation accepted")
+	}
+}

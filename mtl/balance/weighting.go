@@ -129,6 +129,11 @@ func (m *gradNorm) SetState(s []float64) error {
 	if err := m.checkState(s, m.tasks); err != nil {
 		return err
 	}
+	for i, v := range s {
+		if v <= 0 {
+			return fmt.Errorf("balance: gradnorm: initial loss of task %d is %g in the state, want > 0", i, v)
+		}
+	}
 	m.initial = append([]float64(nil), s...)
 	return nil
 }

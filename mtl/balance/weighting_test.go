@@ -249,22 +249,29 @@ func TestPreferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, v := range p {
-		th := float64(k) * math.Pi / 8
+		th := (float64(k) + 0.5) * math.Pi / 10 // 9°, 27°, ..., 81°
 		if math.Abs(v[0]-math.Cos(th)) > 1e-12 || math.Abs(v[1]-math.Sin(th)) > 1e-12 {
 			t.Errorf("vector %d = %v, want angle %g", k, v, th)
 		}
 	}
-	for _, tk := range [][2]int{{3, 1}, {3, 3}, {3, 7}, {4, 10}, {5, 12}} {
-		p, err := Preferences(tk[0], tk[1])
+	for _, tk := range [][2]int{{3, 1}, {3, 2}, {3, 3}, {3, 7}, {3, 10}, {4, 10}, {5, 12}} {
+		T, K := tk[0], tk[1]
+		p, err := Preferences(T, K)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p) != tk[1] {
+		if len(p) != K {
 			t.Fatalf("%v: %d vectors", tk, len(p))
 		}
 		for i, v := range p {
 			if n := dot64(v, v); math.Abs(n-1) > 1e-12 {
 				t.Errorf("%v: vector %d has squared norm %g", tk, i, n)
+			}
+			for _, x := range v {
+				if !(x > 0) {
+					t.Errorf("%v: vector %d = %v has an entry ≤ 0", tk, i, v)
+					break
+				}
 			}
 			for j := range i {
 				if slices.Equal(v, p[j]) {
@@ -272,13 +279,23 @@ func TestPreferences(t *testing.T) {
 				}
 			}
 		}
-		if tk[1] >= tk[0] { // the unit vectors come first
-			for i := 0; i < tk[0]; i++ {
-				if slicesMax(p[i]) != 1 {
-					t.Errorf("%v: vector %d = %v, want a unit axis", tk, i, p[i])
+		if K >= T { // one vector leaning towards each task comes first
+			for i := 0; i < T; i++ {
+				if m := slices.Index(p[i], slices.Max(p[i])); m != i {
+					t.Errorf("%v: vector %d = %v leans towards task %d", tk, i, p[i], m)
 				}
 			}
 		}
+	}
+	// Three tasks, ten vectors: exactly the interior of the 6-lattice.
+	p, _ = Preferences(3, 10)
+	seen := map[[3]int]bool{}
+	for _, v := range p {
+		s := v[0] + v[1] + v[2]
+		seen[[3]int{int(math.Round(6 * v[0] / s)), int(math.Round(6 * v[1] / s)), int(math.Round(6 * v[2] / s))}] = true
+	}
+	if len(seen) != 10 {
+		t.Errorf("Preferences(3, 10) covers %d of the 10 interior lattice points", len(seen))
 	}
 	if _, err := Preferences(1, 3); err == nil {
 		t.Error("one task accepted")
@@ -293,13 +310,13 @@ func TestPreferences(t *testing.T) {
 // (u_j − u_k)ᵀL — and once inside, the result is a min-norm combination
 // of task gradients and active constraints like MGDA.
 func TestParetoMTLInitialPhase(t *testing.T) {
-	prefs, _ := Preferences(2, 3) // 0°, 45°, 90°
+	prefs, _ := Preferences(2, 3) // 15°, 45°, 75°
 	m, err := New("pmtl", Config{Tasks: 2, Preferences: prefs, Preference: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
 	grads := [][]float32{{1, 0}, {0, 1}} // orthogonal task gradients
-	// Losses (1, 2) lie towards task 2's axis, outside the region of u = (1, 0).
+	// Losses (1, 2) lie towards task 2's axis, outside the region of the 15° vector.
 	s := &Step{Losses: []float64{1, 2}, Grads: grads}
 	if err := m.Combine(s); err != nil {
 		t.Fatal(err)
