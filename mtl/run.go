@@ -62,11 +62,11 @@ func TrainRun(ctx context.Context, rc RunConfig, log io.Writer) (*RunResult, err
 	if rc.OutDir == "" {
 		return nil, fmt.Errorf("mtl: an output directory is needed")
 	}
-	if err := os.MkdirAll(rc.OutDir, 0o755); err != nil {
-		return nil, err
-	}
 	sp, err := OpenSource(rc.Data, rc.Source)
 	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(rc.OutDir, 0o755); err != nil {
 		return nil, err
 	}
 	net, err := NewNetwork(rc.Model, sp.Train, rc.Train.Seed)
