@@ -43,7 +43,7 @@ func NewMethod(spec string, tasks int, seed uint64) (balance.Method, error) {
 			k, err1 = strconv.Atoi(ks)
 			i, err2 = strconv.Atoi(is)
 			if !ok || err1 != nil || err2 != nil {
-				return nil, fmt.Errorf("pmtl %q: want pmtl:K/I, the I-th of K preference vectors", arg)
+				return nil, fmt.Errorf("%s %q: want %s:K/I, the I-th of K preference vectors", name, arg, name)
 			}
 		}
 		prefs, err := balance.Preferences(tasks, k)
@@ -51,7 +51,7 @@ func NewMethod(spec string, tasks int, seed uint64) (balance.Method, error) {
 			return nil, err
 		}
 		if i < 0 || i >= len(prefs) {
-			return nil, fmt.Errorf("pmtl: preference %d out of range for %d vectors", i, len(prefs))
+			return nil, fmt.Errorf("%s: preference %d out of range for %d vectors", name, i, len(prefs))
 		}
 		cfg.Preferences, cfg.Preference = prefs, i
 	case hasArg:

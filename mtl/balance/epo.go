@@ -105,7 +105,7 @@ func (e *epo) coef(g *matrix, s *Step) ([]float64, error) {
 	alpha := make([]float64, T)
 	if scale == 0 {
 		for i := range alpha {
-			alpha[i] = float64(1)
+			alpha[i] = 1
 		}
 		return alpha, nil
 	}
