@@ -34,18 +34,25 @@ func benchSquare(b *testing.B, n int, f func(a, bm, c []float32)) {
 	b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
-// BenchmarkSgemm measures Sgemm (kernel chosen for this CPU) and the
-// portable kernel with the same blocking, both on all GOMAXPROCS threads.
+// BenchmarkSgemm measures Sgemm (the kernel chosen for this CPU) on all
+// GOMAXPROCS threads.
 func BenchmarkSgemm(b *testing.B) {
-	pure := defaultConfig
-	pure.kernel = kernelGeneric
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			benchSquare(b, n, func(a, bm, c []float32) {
 				Sgemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
 			})
 		})
-		b.Run(fmt.Sprintf("purego/n=%d", n), func(b *testing.B) {
+	}
+}
+
+// BenchmarkSgemmPurego measures the portable Go kernel with the same
+// blocking and threads, as used on CPUs without AVX2/FMA.
+func BenchmarkSgemmPurego(b *testing.B) {
+	pure := defaultConfig
+	pure.kernel = kernelGeneric
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			benchSquare(b, n, func(a, bm, c []float32) {
 				pure.sgemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
 			})
@@ -75,6 +82,48 @@ func BenchmarkGonumSgemm(b *testing.B) {
 			benchSquare(b, n, func(a, bm, c []float32) {
 				impl.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bm, n, 0, c, n)
 			})
+		})
+	}
+}
+
+// BenchmarkSgemmNN times shapes that the nn workloads of `trident bench nn`
+// produce, named m×n×k with T marking a transposed operand.
+func BenchmarkSgemmNN(b *testing.B) {
+	shapes := []struct {
+		name           string
+		transA, transB bool
+		m, n, k        int
+	}{
+		// MMoE expert Dense(512→128), batch 1024: forward x·Wᵀ, then the
+		// weight gradient dyᵀ·x and the input gradient dy·W.
+		{"mmoe-fwd/1024x128x512/BT", false, true, 1024, 128, 512},
+		{"mmoe-dW/128x512x1024/AT", true, false, 128, 512, 1024},
+		{"mmoe-dX/1024x512x128", false, false, 1024, 512, 128},
+		// ESPCN conv3×3(64→32) on one 64×64 patch as im2col: W·cols.
+		{"espcn-conv2/32x4096x576", false, false, 32, 4096, 576},
+		// Game net conv3×3(64→64) on a 9×9 board, batch 1.
+		{"go-conv/64x81x576", false, false, 64, 81, 576},
+	}
+	for _, s := range shapes {
+		b.Run(s.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			a := randomSlice(rng, s.m*s.k)
+			bm := randomSlice(rng, s.k*s.n)
+			c := make([]float32, s.m*s.n)
+			lda, ldb := s.k, s.n
+			if s.transA {
+				lda = s.m
+			}
+			if s.transB {
+				ldb = s.k
+			}
+			Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+			}
+			b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

@@ -4,9 +4,12 @@
 // The implementation follows the Goto/BLIS structure. op(B) is copied in
 // blocks of kcBlock×ncBlock into panels nr columns wide, op(A) in blocks of
 // mcBlock×kcBlock into panels mr rows tall, both zero-padded to whole panels
-// so that the micro-kernel never sees a ragged edge. The micro-kernel keeps an
-// mr×nr tile of C in registers and updates it with one rank-1 product per
-// step of k, reading both panels sequentially.
+// so that the micro-kernel always computes a whole tile (tiles cut by the
+// bottom edge of C store only their rows; tiles cut by the right edge go
+// through a small buffer). The micro-kernel keeps an mr×nr tile of C in
+// registers and updates it with one rank-1 product per step of k, reading
+// both panels sequentially. Packed buffers start on 64-byte boundaries, so
+// that no 32-byte load of a B panel straddles two cache lines.
 //
 // Blocking parameters, tuned on the 2-core AMD EPYC (Zen 4) build machine
 // with 32 KiB L1d and 1 MiB L2 per core and a shared 32 MiB L3:
@@ -26,8 +29,10 @@
 // (2²³) multiply-adds run on the calling goroutine. Packing buffers come from a
 // sync.Pool, so a warm call allocates nothing when it runs single-threaded.
 //
-// On amd64 CPUs with AVX2 and FMA the micro-kernel is written in assembly;
-// elsewhere a portable Go kernel with the same packed layout is used. The two
+// On amd64 CPUs with AVX2 and FMA the micro-kernel is written in assembly
+// (the packing transposes use SSE assembly on every amd64 CPU); elsewhere,
+// and with the purego build tag, a portable Go kernel with the same packed
+// layout is used. The two
 // agree to within float32 rounding (the Go kernel does not fuse multiply-add
 // on amd64).
 //
@@ -53,7 +58,7 @@ const (
 	ncBlock = 2048
 
 	// parallelMinWork is the number of multiply-adds (m·n·k) below which a
-	// product runs on one goroutine (about 0.1 ms of work on one core).
+	// product runs on one goroutine (about 0.2 ms of work on one core).
 	// Below it, waking a second thread costs more than it gives back on the
 	// shared 2-core machines Trident runs on: measured side by side, n = 192
 	// squares ran faster single-threaded and n = 256 faster on two.
@@ -61,9 +66,10 @@ const (
 )
 
 // kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C from packed
-// panels ap (kc×mr) and bp (kc×nr); when beta is zero C is only written. c
-// holds the tile's first row at c[0:nr] and further rows every ldc elements.
-type kernelFunc func(kc int, ap, bp, c []float32, ldc int, alpha, beta float32)
+// panels ap (kc×mr) and bp (kc×nr) and stores its first rows rows (1…mr);
+// when beta is zero C is only written. c holds the tile's first row at
+// c[0:nr] and further rows every ldc elements.
+type kernelFunc func(kc int, ap, bp, c []float32, ldc, rows int, alpha, beta float32)
 
 // config describes one way to run a multiply. Tests use small blocks and the
 // portable kernel to reach every code path on small matrices.
@@ -162,7 +168,7 @@ func checkMatrix(name, ldName string, rows, cols int, s []float32, ld, off int) 
 // workspace holds one goroutine's packing buffers.
 type workspace struct {
 	a, b []float32
-	tile []float32 // edge tiles are computed here, then merged into C
+	tile []float32 // tiles cut by the right edge of C are computed here
 }
 
 var workspaces = sync.Pool{New: func() any { return &workspace{tile: aligned(mr * nr)} }}
@@ -340,11 +346,13 @@ func (cfg *config) macro(ws *workspace, mcb, ncb, kcb int, alpha, beta float32, 
 			mrb := min(mr, mcb-ir)
 			ap := ws.a[ir*kcb : (ir+mr)*kcb]
 			ct := c[ir*ldc+jr:]
-			if mrb == mr && nrb == nr {
-				cfg.kernel(kcb, ap, bp, ct, ldc, alpha, beta)
+			if nrb == nr {
+				cfg.kernel(kcb, ap, bp, ct, ldc, mrb, alpha, beta)
 				continue
 			}
-			cfg.kernel(kcb, ap, bp, ws.tile, nr, 1, 0)
+			// A tile cut by the right edge of C goes through a buffer:
+			// the kernel always writes nr columns.
+			cfg.kernel(kcb, ap, bp, ws.tile, nr, mr, 1, 0)
 			mergeTile(mrb, nrb, ws.tile, ct, ldc, alpha, beta)
 		}
 	}

@@ -17,10 +17,12 @@ func testConfigs() map[string]config {
 	tiny := func(k kernelFunc) config {
 		return config{kernel: k, mc: 2 * mr, kc: 5, nc: 3 * nr, threads: 3, minWork: 1}
 	}
+	pure := defaultConfig
+	pure.kernel = kernelGeneric
 	return map[string]config{
 		"best":        defaultConfig,
 		"best/tiny":   tiny(defaultConfig.kernel),
-		"purego":      {kernel: kernelGeneric, mc: mcBlock, kc: kcBlock, nc: ncBlock, minWork: parallelMinWork},
+		"purego":      pure,
 		"purego/tiny": tiny(kernelGeneric),
 	}
 }
@@ -97,22 +99,26 @@ func check(t *testing.T, cfg config, transA, transB bool, m, n, k int, alpha, be
 	}
 	a := newMatrix(rng, ar, ac, pad)
 	b := newMatrix(rng, br, bc, pad+1)
-	c := newMatrix(rng, m, n, pad+2)
+	// C gets mr guard rows below it, all padding, to catch writes past row m.
+	c := newMatrix(rng, m+mr, n, pad+2)
+	for i := m * c.ld; i < len(c.data); i++ {
+		c.data[i] = 12345
+	}
 	if beta == 0 {
 		// Overwriting must ignore whatever C held.
-		for i := range c.data {
+		for i := range c.data[:m*c.ld] {
 			if i%c.ld < n {
 				c.data[i] = float32(math.NaN())
 			}
 		}
 	}
 	want, bound := reference(transA, transB, m, n, k, alpha, a, b, beta, c)
-	cfg.sgemm(transA, transB, m, n, k, alpha, a.data, a.ld, b.data, b.ld, beta, c.data, c.ld)
+	cfg.sgemm(transA, transB, m, n, k, alpha, a.data, a.ld, b.data, b.ld, beta, c.data[:m*c.ld], c.ld)
 	bad := 0
-	for i := range m {
+	for i := range m + mr {
 		for j := 0; j < c.ld; j++ {
 			got := c.data[i*c.ld+j]
-			if j >= n {
+			if i >= m || j >= n {
 				if got != 12345 {
 					t.Fatalf("padding C[%d][%d] changed to %v", i, j, got)
 				}

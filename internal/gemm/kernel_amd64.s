@@ -28,23 +28,27 @@
 	VFMADD231PS  Y1, Y3, Y15
 
 // STORE writes row accumulators lo:hi (already scaled by alpha) to the C
-// row at DX, then moves DX to the next row.
+// row at DX, moves DX to the next row and stops after the last wanted row.
 #define STORE(lo, hi) \
 	VMOVUPS lo, (DX);   \
 	VMOVUPS hi, 32(DX); \
-	ADDQ    R8, DX
+	ADDQ    R8, DX;     \
+	DECQ    BX;         \
+	JZ      done
 
-// UPDATE adds beta (in Y1) times the C row at DX to lo:hi, stores the sum
-// and moves DX to the next row.
+// UPDATE adds beta (in Y1) times the C row at DX to lo:hi, stores the sum,
+// moves DX to the next row and stops after the last wanted row.
 #define UPDATE(lo, hi) \
 	VFMADD231PS (DX), Y1, lo;   \
 	VFMADD231PS 32(DX), Y1, hi; \
 	VMOVUPS     lo, (DX);       \
 	VMOVUPS     hi, 32(DX);     \
-	ADDQ        R8, DX
+	ADDQ        R8, DX;         \
+	DECQ        BX;             \
+	JZ          done
 
-// func kernel6x16(kc int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+// func kernel6x16(kc int, a, b, c *float32, ldc, rows int, alpha, beta float32)
+TEXT ·kernel6x16(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -112,7 +116,7 @@ loop1:
 	JNZ  loop1
 
 epilogue:
-	VBROADCASTSS alpha+40(FP), Y0
+	VBROADCASTSS alpha+48(FP), Y0
 	VMULPS       Y0, Y4, Y4
 	VMULPS       Y0, Y5, Y5
 	VMULPS       Y0, Y6, Y6
@@ -126,20 +130,21 @@ epilogue:
 	VMULPS       Y0, Y14, Y14
 	VMULPS       Y0, Y15, Y15
 
+	MOVQ rows+40(FP), BX
+
 	// beta == ±0 means C is write-only: it may hold NaN or Inf.
-	MOVL beta+44(FP), AX
+	MOVL beta+52(FP), AX
 	SHLL $1, AX
 	JZ   storeonly
 
-	VBROADCASTSS beta+44(FP), Y1
+	VBROADCASTSS beta+52(FP), Y1
 	UPDATE(Y4, Y5)
 	UPDATE(Y6, Y7)
 	UPDATE(Y8, Y9)
 	UPDATE(Y10, Y11)
 	UPDATE(Y12, Y13)
 	UPDATE(Y14, Y15)
-	VZEROUPPER
-	RET
+	JMP done
 
 storeonly:
 	STORE(Y4, Y5)
@@ -148,5 +153,7 @@ storeonly:
 	STORE(Y10, Y11)
 	STORE(Y12, Y13)
 	STORE(Y14, Y15)
+
+done:
 	VZEROUPPER
 	RET

@@ -3,11 +3,11 @@ package gemm
 // kernelGeneric is the portable micro-kernel. It walks the mr×nr tile in
 // 2×4 sub-tiles so that the eight accumulators fit in registers on every
 // architecture; the panels are re-read from L1 for each sub-tile.
-func kernelGeneric(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(kc int, ap, bp, c []float32, ldc, rows int, alpha, beta float32) {
 	ap = ap[:kc*mr]
 	bp = bp[:kc*nr]
-	_ = c[(mr-1)*ldc+nr-1]
-	for i := 0; i < mr; i += 2 {
+	_ = c[(rows-1)*ldc+nr-1]
+	for i := 0; i < rows; i += 2 {
 		for j := 0; j < nr; j += 4 {
 			var c00, c01, c02, c03, c10, c11, c12, c13 float32
 			ai, bj := i, j
@@ -27,21 +27,23 @@ func kernelGeneric(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 				ai += mr
 				bj += nr
 			}
-			r0 := c[i*ldc+j : i*ldc+j+4 : i*ldc+j+4]
-			r1 := c[(i+1)*ldc+j : (i+1)*ldc+j+4 : (i+1)*ldc+j+4]
-			if beta == 0 {
-				r0[0], r0[1], r0[2], r0[3] = alpha*c00, alpha*c01, alpha*c02, alpha*c03
-				r1[0], r1[1], r1[2], r1[3] = alpha*c10, alpha*c11, alpha*c12, alpha*c13
-				continue
+			storeQuad((*[4]float32)(c[i*ldc+j:]), c00, c01, c02, c03, alpha, beta)
+			if i+1 < rows {
+				storeQuad((*[4]float32)(c[(i+1)*ldc+j:]), c10, c11, c12, c13, alpha, beta)
 			}
-			r0[0] = alpha*c00 + beta*r0[0]
-			r0[1] = alpha*c01 + beta*r0[1]
-			r0[2] = alpha*c02 + beta*r0[2]
-			r0[3] = alpha*c03 + beta*r0[3]
-			r1[0] = alpha*c10 + beta*r1[0]
-			r1[1] = alpha*c11 + beta*r1[1]
-			r1[2] = alpha*c12 + beta*r1[2]
-			r1[3] = alpha*c13 + beta*r1[3]
 		}
 	}
+}
+
+// storeQuad sets r = alpha·(x0, x1, x2, x3) + beta·r, ignoring r when beta
+// is zero.
+func storeQuad(r *[4]float32, x0, x1, x2, x3, alpha, beta float32) {
+	if beta == 0 {
+		*r = [4]float32{alpha * x0, alpha * x1, alpha * x2, alpha * x3}
+		return
+	}
+	r[0] = alpha*x0 + beta*r[0]
+	r[1] = alpha*x1 + beta*r[1]
+	r[2] = alpha*x2 + beta*r[2]
+	r[3] = alpha*x3 + beta*r[3]
 }
