@@ -46,37 +46,45 @@ func BackwardWith(out *Tensor, grad []float32) {
 		return
 	}
 	order := topoOrder(out)
-	grads := make(map[*Tensor][]float32, len(order))
-	grads[out] = append([]float32(nil), grad...)
+	// Intermediate gradients come from the scratch pool and go back to it
+	// as soon as the node they belong to has passed them on, so a warm
+	// training step reuses the same buffers instead of allocating them.
+	grads := make(map[*Tensor]*[]float32, len(order))
+	first := getScratch(len(grad))
+	copy(*first, grad)
+	grads[out] = first
+	inGrads := make([][]float32, 0, 4)
 	for i := len(order) - 1; i >= 0; i-- {
 		t := order[i]
-		g := grads[t]
-		if g == nil {
+		gp := grads[t]
+		if gp == nil {
 			continue
 		}
+		g := *gp
 		if t.node == nil {
 			if t.Grad == nil {
 				t.Grad = make([]float32, len(t.Data))
 			}
-			for j, v := range g {
-				t.Grad[j] += v
+			addTo(t.Grad, g)
+		} else {
+			inGrads = inGrads[:0]
+			for _, in := range t.node.inputs {
+				if in == nil || !in.requiresGrad {
+					inGrads = append(inGrads, nil)
+					continue
+				}
+				ip := grads[in]
+				if ip == nil {
+					ip = getScratch(len(in.Data))
+					clear(*ip)
+					grads[in] = ip
+				}
+				inGrads = append(inGrads, *ip)
 			}
-			continue
+			t.node.backward(t, g, inGrads)
 		}
-		inGrads := make([][]float32, len(t.node.inputs))
-		for j, in := range t.node.inputs {
-			if in == nil || !in.requiresGrad {
-				continue
-			}
-			ig := grads[in]
-			if ig == nil {
-				ig = make([]float32, len(in.Data))
-				grads[in] = ig
-			}
-			inGrads[j] = ig
-		}
-		t.node.backward(t, g, inGrads)
 		delete(grads, t) // intermediate gradients are not needed again
+		putScratch(gp)
 	}
 }
 

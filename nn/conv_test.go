@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -339,5 +340,56 @@ func BenchmarkConv2D(b *testing.B) {
 			}
 			b.ReportMetric(3*flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// TestConv2DParallelSplits checks the shapes whose work is split across
+// goroutines: one image cut into bands of rows, and a batch whose weight
+// gradient is summed in chunks, against the references and with the
+// same result for one and for several threads.
+func TestConv2DParallelSplits(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		n, c, o, h, k, groups int
+	}{
+		{"one image", 1, 32, 48, 12, 3, 1},
+		{"batch", 9, 8, 16, 14, 5, 1},
+		{"depthwise", 3, 48, 48, 40, 3, 48},
+	} {
+		rng := rand.New(rand.NewPCG(13, uint64(tc.n)))
+		x := randTensor(rng, -1, 1, tc.n, tc.c, tc.h, tc.h)
+		w := randTensor(rng, -1, 1, tc.o, tc.c/tc.groups, tc.k, tc.k)
+		b := randTensor(rng, -1, 1, tc.o)
+		pad := tc.k / 2
+		opt := Conv2DOptions{Padding: [2]int{pad, pad}, Groups: tc.groups}
+		want, _ := refConv2D(x, w, b, 1, 1, pad, pad, 1, 1, tc.groups)
+		var first []float32
+		for _, procs := range []int{1, 2, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			x.ZeroGrad()
+			w.ZeroGrad()
+			y := Conv2D(x, w, b, opt)
+			gy := make([]float32, len(y.Data))
+			for i := range gy {
+				gy[i] = float32(i%7) - 3
+			}
+			BackwardWith(y, gy)
+			runtime.GOMAXPROCS(old)
+			if msg := closeTo(y.Data, want, 1e-4); msg != "" {
+				t.Fatalf("%s, %d threads: forward: %s", tc.name, procs, msg)
+			}
+			dx, dw := refConv2DBackward(x, w, gy, 1, 1, pad, pad, 1, 1, tc.groups)
+			if msg := closeTo(x.Grad, dx, 1e-4); msg != "" {
+				t.Errorf("%s, %d threads: dx: %s", tc.name, procs, msg)
+			}
+			if msg := closeTo(w.Grad, dw, 1e-3); msg != "" {
+				t.Errorf("%s, %d threads: dw: %s", tc.name, procs, msg)
+			}
+			if first == nil {
+				first = append(append([]float32(nil), w.Grad...), y.Data...)
+			} else if msg := closeTo(append(append([]float32(nil), w.Grad...), y.Data...), f64(first), 0); msg != "" {
+				t.Errorf("%s: %d threads differ from one: %s", tc.name, procs, msg)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 )
 
 // broadcastShape returns the shape of a op b under NumPy broadcasting rules.
@@ -128,18 +129,27 @@ func binary(op string, a, b *Tensor, f func(x, y float32) float32, da, db func(x
 
 // Add returns a + b with broadcasting.
 func Add(a, b *Tensor) *Tensor {
+	if out := arith("Add", a, b, opAdd); out != nil {
+		return out
+	}
 	return binary("Add", a, b, func(x, y float32) float32 { return x + y },
 		func(_, _, _ float32) float32 { return 1 }, func(_, _, _ float32) float32 { return 1 })
 }
 
 // Sub returns a - b with broadcasting.
 func Sub(a, b *Tensor) *Tensor {
+	if out := arith("Sub", a, b, opSub); out != nil {
+		return out
+	}
 	return binary("Sub", a, b, func(x, y float32) float32 { return x - y },
 		func(_, _, _ float32) float32 { return 1 }, func(_, _, _ float32) float32 { return -1 })
 }
 
 // Mul returns the elementwise product a * b with broadcasting.
 func Mul(a, b *Tensor) *Tensor {
+	if out := arith("Mul", a, b, opMul); out != nil {
+		return out
+	}
 	return binary("Mul", a, b, func(x, y float32) float32 { return x * y },
 		func(_, y, _ float32) float32 { return y }, func(x, _, _ float32) float32 { return x })
 }
@@ -165,17 +175,22 @@ func step(b bool) float32 {
 }
 
 // unary applies f elementwise; df gives the derivative from the input x and
-// the output y.
+// the output y. Large tensors are split across goroutines.
 func unary(op string, x *Tensor, f func(float32) float32, df func(x, y float32) float32) *Tensor {
 	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
-	for i, v := range x.Data {
-		out.Data[i] = f(v)
-	}
+	xd, od := x.Data, out.Data
+	elementwise(len(xd), 4, func(lo, hi int) {
+		for i, v := range xd[lo:hi] {
+			od[lo+i] = f(v)
+		}
+	})
 	return record(out, op, func(out *Tensor, g []float32, ig [][]float32) {
 		gx := ig[0]
-		for i, v := range x.Data {
-			gx[i] += g[i] * df(v, out.Data[i])
-		}
+		elementwise(len(xd), 4, func(lo, hi int) {
+			for i, v := range xd[lo:hi] {
+				gx[lo+i] += g[lo+i] * df(v, od[lo+i])
+			}
+		})
 	}, x)
 }
 
@@ -194,7 +209,27 @@ func Neg(x *Tensor) *Tensor { return Scale(x, -1) }
 
 // ReLU returns max(x, 0).
 func ReLU(x *Tensor) *Tensor {
-	return unary("ReLU", x, func(v float32) float32 { return max(v, 0) }, func(v, _ float32) float32 { return step(v > 0) })
+	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	xd, od := x.Data, out.Data
+	elementwise(len(xd), 1, func(lo, hi int) {
+		dst := od[lo:hi]
+		for i, v := range xd[lo:hi] {
+			dst[i] = max(v, 0)
+		}
+	})
+	return record(out, "ReLU", func(_ *Tensor, g []float32, ig [][]float32) {
+		gx := ig[0]
+		elementwise(len(xd), 1, func(lo, hi int) {
+			dst, gs := gx[lo:hi], g[lo:hi]
+			for i, v := range xd[lo:hi] {
+				// Branch-free: the signs of the inputs are random, so a
+				// branch would be mispredicted half the time. keep is all
+				// ones where v > 0 and zero where v ≤ 0 (−0 included).
+				keep := uint32((int64(int32(math.Float32bits(v))) - 1) >> 63)
+				dst[i] += math.Float32frombits(math.Float32bits(gs[i]) &^ keep)
+			}
+		})
+	}, x)
 }
 
 // LeakyReLU returns x for x > 0 and slope·x otherwise.
@@ -228,7 +263,7 @@ func GELU(x *Tensor) *Tensor {
 
 // Sigmoid returns 1 / (1 + exp(-x)).
 func Sigmoid(x *Tensor) *Tensor {
-	return unary("Sigmoid", x, sigmoid, func(_, y float32) float32 { return y * (1 - y) })
+	return smooth("Sigmoid", x, sigmoid, func(y float32) float32 { return y * (1 - y) })
 }
 
 func sigmoid(v float32) float32 {
@@ -241,8 +276,41 @@ func sigmoid(v float32) float32 {
 
 // Tanh returns the hyperbolic tangent of x.
 func Tanh(x *Tensor) *Tensor {
-	return unary("Tanh", x, func(v float32) float32 { return float32(math.Tanh(float64(v))) },
-		func(_, y float32) float32 { return 1 - y*y })
+	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	xd, od := x.Data, out.Data
+	elementwise(len(xd), 8, func(lo, hi int) { tanhSlice(od[lo:hi], xd[lo:hi]) })
+	return record(out, "Tanh", func(_ *Tensor, g []float32, ig [][]float32) {
+		gx := ig[0]
+		elementwise(len(od), 1, func(lo, hi int) {
+			dst, gs := gx[lo:hi], g[lo:hi]
+			for i, y := range od[lo:hi] {
+				dst[i] += gs[i] * (1 - y*y)
+			}
+		})
+	}, x)
+}
+
+// smooth is unary for an activation whose derivative is a function of its
+// output alone; the backward pass then reads only the output and the
+// gradient.
+func smooth(op string, x *Tensor, f func(float32) float32, dy func(y float32) float32) *Tensor {
+	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	xd, od := x.Data, out.Data
+	elementwise(len(xd), 16, func(lo, hi int) {
+		dst := od[lo:hi]
+		for i, v := range xd[lo:hi] {
+			dst[i] = f(v)
+		}
+	})
+	return record(out, op, func(_ *Tensor, g []float32, ig [][]float32) {
+		gx := ig[0]
+		elementwise(len(od), 1, func(lo, hi int) {
+			dst, gs := gx[lo:hi], g[lo:hi]
+			for i, y := range od[lo:hi] {
+				dst[i] += gs[i] * dy(y)
+			}
+		})
+	}, x)
 }
 
 // Exp returns e^x.
@@ -278,4 +346,122 @@ func Abs(x *Tensor) *Tensor {
 func Clamp(x *Tensor, lo, hi float32) *Tensor {
 	return unary("Clamp", x, func(v float32) float32 { return min(max(v, lo), hi) },
 		func(v, _ float32) float32 { return step(v >= lo && v <= hi) })
+}
+
+type arithOp int
+
+const (
+	opAdd arithOp = iota
+	opSub
+	opMul
+)
+
+// arith computes a op b for the broadcasts that dominate training (equal
+// shapes, a bias row added to every row, a scalar) with tight loops, and
+// returns nil for any other broadcast, which binary handles.
+func arith(name string, a, b *Tensor, op arithOp) *Tensor {
+	n, nb := len(a.Data), len(b.Data)
+	if n == 0 || nb == 0 {
+		return nil
+	}
+	// b's shape, without leading ones, must end a's shape: then the result
+	// has a's shape and b repeats along it.
+	if !sameShape(a.Shape, b.Shape) && (len(b.Shape) > len(a.Shape) || !isSuffix(b.Shape, a.Shape)) {
+		return nil
+	}
+	out := &Tensor{Shape: slices.Clone(a.Shape), Data: make([]float32, n)}
+	ad, bd, od := a.Data, b.Data, out.Data
+	// Rows of length nb: b is applied to each row in turn (nb == n when the
+	// shapes are equal, so there is one row).
+	elementwise(n/nb, nb, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			x, y := ad[r*nb:(r+1)*nb], bd[:nb]
+			dst := od[r*nb : (r+1)*nb]
+			switch op {
+			case opAdd:
+				for i, v := range x {
+					dst[i] = v + y[i]
+				}
+			case opSub:
+				for i, v := range x {
+					dst[i] = v - y[i]
+				}
+			case opMul:
+				for i, v := range x {
+					dst[i] = v * y[i]
+				}
+			}
+		}
+	})
+	return record(out, name, func(_ *Tensor, g []float32, ig [][]float32) {
+		ga, gb := ig[0], ig[1]
+		if ga != nil {
+			elementwise(n/nb, nb, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					dst, gs := ga[r*nb:(r+1)*nb], g[r*nb:(r+1)*nb]
+					if op == opMul {
+						y := bd[:nb]
+						for i, v := range gs {
+							dst[i] += v * y[i]
+						}
+						continue
+					}
+					addTo(dst, gs)
+				}
+			})
+		}
+		if gb == nil {
+			return
+		}
+		// The broadcast operand sums its gradient over the rows, in row
+		// order.
+		if nb == 1 && n > 1 {
+			var s float32
+			for i, v := range g {
+				switch op {
+				case opAdd:
+					s += v
+				case opSub:
+					s -= v
+				case opMul:
+					s += v * ad[i]
+				}
+			}
+			gb[0] += s
+			return
+		}
+		if op == opMul && n == nb {
+			elementwise(n, 1, func(lo, hi int) {
+				dst, gs, x := gb[lo:hi], g[lo:hi], ad[lo:hi]
+				for i, v := range gs {
+					dst[i] += v * x[i]
+				}
+			})
+			return
+		}
+		for r := 0; r < n/nb; r++ {
+			dst, gs := gb[:nb], g[r*nb:(r+1)*nb]
+			switch op {
+			case opAdd:
+				addTo(dst, gs)
+			case opSub:
+				for i, v := range gs {
+					dst[i] -= v
+				}
+			case opMul:
+				x := ad[r*nb : (r+1)*nb]
+				for i, v := range gs {
+					dst[i] += v * x[i]
+				}
+			}
+		}
+	}, a, b)
+}
+
+// elementwise runs fn over [0, n) split into contiguous ranges across
+// goroutines when n·cost (cost in rough element operations per index) is
+// large enough to pay for them.
+func elementwise(n, cost int, fn func(lo, hi int)) {
+	w := workersFor(n, float64(n)*float64(cost))
+	parallel(w, n, func(_, lo, hi int) { fn(lo, hi) })
 }

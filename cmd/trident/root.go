@@ -25,6 +25,7 @@ board games NoGo and Atari-Go. Start with "trident demo".`,
 		newUpscaleCmd(),
 		newUpscaleBenchCmd(),
 		newInspectCmd(),
+		newBenchCmd(),
 	)
 	return root
 }
