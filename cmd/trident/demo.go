@@ -22,6 +22,7 @@ func tourSteps() []tourStep {
 		{name: "nn", run: demoNN},
 		{name: "mtl", run: demoMTL},
 		{name: "upscale", run: demoUpscale},
+		{name: "solve", run: demoSolve},
 	}
 }
 

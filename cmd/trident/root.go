@@ -26,6 +26,7 @@ board games NoGo and Atari-Go. Start with "trident demo".`,
 		newUpscaleBenchCmd(),
 		newInspectCmd(),
 		newBenchCmd(),
+		newSolveCmd(),
 	)
 	return root
 }
