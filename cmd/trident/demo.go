@@ -22,6 +22,9 @@ func tourSteps() []tourStep {
 		{name: "nn", run: demoNN},
 		{name: "mtl", run: demoMTL},
 		{name: "upscale", run: demoUpscale},
+		{name: "temporal", run: demoTemporal},
+		{name: "arena", run: demoArena},
+		{name: "nogo", run: demoGames},
 		{name: "solve", run: demoSolve},
 	}
 }

@@ -24,9 +24,17 @@ board games NoGo and Atari-Go. Start with "trident demo".`,
 		newCompareCmd(),
 		newUpscaleCmd(),
 		newUpscaleBenchCmd(),
+		newRenderCmd(),
+		newTemporalCmd(),
+		newTemporalBenchCmd(),
 		newInspectCmd(),
+		newArenaCmd(),
 		newBenchCmd(),
 		newSolveCmd(),
+		newGTPCmd(),
+		newBotzoneCmd(),
+		newPlayCmd(),
+		newMCTSCmd(),
 	)
 	return root
 }

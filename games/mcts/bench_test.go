@@ -1,0 +1,67 @@
+package mcts
+
+import (
+	"context"
+	"testing"
+
+	"github.com/trident-lab/trident/games/board"
+)
+
+// benchSearch reports simulations per second of a search from the empty
+// 9×9 board; each op is one search of 20,000 playouts.
+func benchSearch(b *testing.B, rules board.Rules, threads int, cfg Config) {
+	start, err := board.New(9, 9, rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Threads = threads
+	sims := 0
+	for b.Loop() {
+		tree := New(start, cfg)
+		res, err := tree.Search(context.Background(), Budget{Playouts: 20000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sims += res.Playouts
+	}
+	b.ReportMetric(float64(sims)/b.Elapsed().Seconds(), "sims/s")
+}
+
+func BenchmarkSearchNoGo9x9OneThread(b *testing.B) {
+	benchSearch(b, board.Rules{Game: board.NoGo}, 1, Config{})
+}
+func BenchmarkSearchNoGo9x9AllThreads(b *testing.B) {
+	benchSearch(b, board.Rules{Game: board.NoGo}, 0, Config{})
+}
+func BenchmarkSearchAtariGo9x9OneThread(b *testing.B) {
+	benchSearch(b, board.Rules{Game: board.AtariGo}, 1, Config{})
+}
+func BenchmarkSearchAtariGo9x9AllThreads(b *testing.B) {
+	benchSearch(b, board.Rules{Game: board.AtariGo}, 0, Config{})
+}
+func BenchmarkSearchNoGo9x9PureUCTOneThread(b *testing.B) {
+	benchSearch(b, board.Rules{Game: board.NoGo}, 1, Config{NoRAVE: true, Evaluator: Rollout{}})
+}
+
+// BenchmarkRolloutNoGo9x9 is one knowledge rollout from the empty board.
+func BenchmarkRolloutNoGo9x9(b *testing.B) {
+	root, _ := board.New(9, 9, board.Rules{Game: board.NoGo})
+	s := NewScratch(1)
+	var bd board.Board
+	for b.Loop() {
+		bd.CopyFrom(root)
+		s.Moves = s.Moves[:0]
+		Rollout{Knowledge: true}.Evaluate(&bd, s)
+	}
+}
+
+func BenchmarkRolloutRandomNoGo9x9(b *testing.B) {
+	root, _ := board.New(9, 9, board.Rules{Game: board.NoGo})
+	s := NewScratch(1)
+	var bd board.Board
+	for b.Loop() {
+		bd.CopyFrom(root)
+		s.Moves = s.Moves[:0]
+		Rollout{}.Evaluate(&bd, s)
+	}
+}

@@ -1,0 +1,360 @@
+package mcts
+
+import (
+	"math/rand/v2"
+
+	"github.com/trident-lab/trident/games/board"
+)
+
+// Evaluator estimates positions at the leaves of the search tree. Rollout
+// plays the game out; a neural network can take its place, or guide the
+// rollout, behind the same interface.
+type Evaluator interface {
+	// Evaluate returns the probability, in [0, 1], that the player to move
+	// in b wins. b is the worker's scratch copy: the evaluator may play
+	// moves on it. Moves it plays, passes included, go on s.Moves in
+	// order, so that the search can use them for AMAF statistics; an
+	// evaluator that plays nothing leaves s.Moves alone.
+	Evaluate(b *board.Board, s *Scratch) float64
+}
+
+// Scratch is one search worker's private state, handed to the Evaluator:
+// its random source, the moves of the current simulation, and buffers the
+// rollout reuses.
+type Scratch struct {
+	Rand  *rand.Rand
+	Moves []board.Point
+
+	// lists[c] holds, for colour c, the empty points not yet known to be
+	// illegal for c; lists[c+2] holds c's NoGo reserve: points known legal
+	// for c and illegal for the opponent.
+	lists [5][]board.Point
+	pos   [5][board.MaxPoints]int16
+	pts   []board.Point
+}
+
+// NewScratch returns a Scratch with its own random stream.
+func NewScratch(seed uint64) *Scratch {
+	return &Scratch{Rand: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// Rollout is the evaluator that plays the game to its end. With Knowledge
+// false it plays uniformly random legal moves (the pure-UCT baseline); with
+// Knowledge true it follows each game's playout policy:
+//
+//   - NoGo: it keeps its own reserve, points only it may play, for last
+//     (filling them throws away a move the opponent can never take), and
+//     prefers moves that make a point illegal for the opponent.
+//   - Atari-Go: it captures when it can, escapes from atari by extending
+//     unless a ladder would catch the group, starts ladders that work
+//     against groups beside the last move, and avoids self-atari.
+type Rollout struct {
+	Knowledge bool
+}
+
+// maxRolloutFactor bounds a rollout's length in board sizes; only Atari-Go
+// with a capture target above one can run that long.
+const maxRolloutFactor = 4
+
+// Evaluate plays b out and returns 1 if the player to move at the start
+// wins, 0 if they lose, 0.5 for a draw or a rollout cut off by length.
+func (r Rollout) Evaluate(b *board.Board, s *Scratch) float64 {
+	me := b.ToMove()
+	rules := b.Rules()
+	atari := rules.Game == board.AtariGo
+	s.reset(b)
+	captures := b.Captures(board.Black) + b.Captures(board.White)
+	limit := maxRolloutFactor * b.NumPoints()
+	passes := 0
+	for step := 0; step < limit; step++ {
+		c := b.ToMove()
+		p, ok := board.Pass, false
+		if atari && r.Knowledge {
+			p, ok = s.tactical(b, c)
+		}
+		if !ok {
+			p, ok = r.pick(b, s, c)
+		}
+		if !ok {
+			if !rules.AllowPass {
+				// No legal move: the player to move loses.
+				return outcome(me, c.Opponent())
+			}
+			p = board.Pass
+		}
+		if err := b.PlayAs(c, p); err != nil {
+			return 0.5 // cannot happen: p was checked legal
+		}
+		s.Moves = append(s.Moves, p)
+		if p == board.Pass {
+			passes++
+			if passes >= 2 {
+				return outcome(me, b.Winner())
+			}
+			continue
+		}
+		passes = 0
+		s.removeAll(p)
+		if atari {
+			if n := b.Captures(board.Black) + b.Captures(board.White); n != captures {
+				if w := b.Winner(); w != board.Empty {
+					return outcome(me, w)
+				}
+				// Captures emptied points and changed which are
+				// legal: start the candidate lists again.
+				captures = n
+				s.reset(b)
+			}
+		}
+	}
+	return 0.5
+}
+
+func outcome(me, winner board.Color) float64 {
+	switch winner {
+	case me:
+		return 1
+	case board.Empty:
+		return 0.5
+	}
+	return 0
+}
+
+// reset fills both candidate lists with the empty points of b and empties
+// the reserves.
+func (s *Scratch) reset(b *board.Board) {
+	empty := b.Stones(board.Empty)
+	s.pts = empty.AppendPoints(s.pts[:0])
+	for _, c := range []board.Color{board.Black, board.White} {
+		s.lists[c] = append(s.lists[c][:0], s.pts...)
+		for i, p := range s.pts {
+			s.pos[c][p] = int16(i)
+		}
+		s.lists[c+2] = s.lists[c+2][:0]
+	}
+}
+
+// remove drops p from list k if it is there.
+func (s *Scratch) remove(k int, p board.Point) {
+	i := s.pos[k][p]
+	l := s.lists[k]
+	if int(i) >= len(l) || l[i] != p {
+		return
+	}
+	last := l[len(l)-1]
+	l[i] = last
+	s.pos[k][last] = i
+	s.lists[k] = l[:len(l)-1]
+}
+
+// removeAll drops an occupied point from every list.
+func (s *Scratch) removeAll(p board.Point) {
+	for k := 1; k < len(s.lists); k++ {
+		s.remove(k, p)
+	}
+}
+
+func (s *Scratch) add(k int, p board.Point) {
+	s.pos[k][p] = int16(len(s.lists[k]))
+	s.lists[k] = append(s.lists[k], p)
+}
+
+// pick chooses a legal move for c by rejection sampling. A point found
+// illegal is dropped for good: without captures (all of NoGo, and Atari-Go
+// until the capture that usually ends it) stones never leave the board, so
+// a point illegal for a player stays illegal for them.
+func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, bool) {
+	k := int(c)
+	if !r.Knowledge || b.Rules().Game != board.NoGo {
+		for tries := 0; len(s.lists[k]) > 0; tries++ {
+			l := s.lists[k]
+			p := l[s.Rand.IntN(len(l))]
+			if !b.IsLegalFor(c, p) {
+				s.remove(k, p)
+				continue
+			}
+			if r.Knowledge && tries < 4 && selfAtari(b, c, p) {
+				continue
+			}
+			return p, true
+		}
+		return board.Pass, false
+	}
+	// NoGo: play a point both sides could take, preferring one that makes
+	// an eye; keep the reserve, points only c may play, for last.
+	opp := c.Opponent()
+	plain, found := board.Pass, 0
+	for len(s.lists[k]) > 0 {
+		l := s.lists[k]
+		p := l[s.Rand.IntN(len(l))]
+		if !b.IsLegalFor(c, p) {
+			s.remove(k, p)
+			continue
+		}
+		if !b.IsLegalFor(opp, p) {
+			s.remove(k, p)
+			s.remove(int(opp), p)
+			s.add(k+2, p)
+			continue
+		}
+		if makesEye(b, c, p) {
+			return p, true
+		}
+		if found == 0 {
+			plain = p
+		}
+		if found++; found >= 2 {
+			break
+		}
+	}
+	if plain != board.Pass {
+		return plain, true
+	}
+	for len(s.lists[k+2]) > 0 {
+		l := s.lists[k+2]
+		p := l[s.Rand.IntN(len(l))]
+		if b.IsLegalFor(c, p) {
+			return p, true
+		}
+		s.remove(k+2, p)
+	}
+	return board.Pass, false
+}
+
+// makesEye reports whether c playing p leaves a neighbouring empty point
+// whose other neighbours are all c's: in NoGo the opponent can never play
+// there (it would have no liberty, and capturing is forbidden).
+func makesEye(b *board.Board, c board.Color, p board.Point) bool {
+	for _, e := range b.Neighbors(p) {
+		if b.At(e) != board.Empty {
+			continue
+		}
+		eye := true
+		for _, q := range b.Neighbors(e) {
+			if q != p && b.At(q) != c {
+				eye = false
+				break
+			}
+		}
+		if eye {
+			return true
+		}
+	}
+	return false
+}
+
+// selfAtari reports whether c playing p would leave its new group with one
+// liberty (and capture nothing that could change that), counted without
+// playing the move.
+func selfAtari(b *board.Board, c board.Color, p board.Point) bool {
+	libs := 0
+	var seen [4]board.Point
+	n := 0
+	add := func(q board.Point) {
+		for i := 0; i < n; i++ {
+			if seen[i] == q {
+				return
+			}
+		}
+		if n < len(seen) {
+			seen[n] = q
+			n++
+		}
+		libs++
+	}
+	for _, q := range b.Neighbors(p) {
+		switch b.At(q) {
+		case board.Empty:
+			add(q)
+		case c:
+			// A friendly group with two or more other liberties keeps
+			// the merged group out of atari.
+			if b.Liberties(q) > 2 {
+				return false
+			}
+			if b.Liberties(q) == 2 {
+				libs++ // at least one liberty besides p
+			}
+		default:
+			if b.Liberties(q) == 1 {
+				return false // captures
+			}
+		}
+		if libs >= 2 {
+			return false
+		}
+	}
+	return libs < 2
+}
+
+// tactical returns the Atari-Go move the policy insists on: a capture, an
+// escape from atari that no ladder catches, or an atari that starts a
+// winning ladder against a group beside the last move.
+func (s *Scratch) tactical(b *board.Board, c board.Color) (board.Point, bool) {
+	opp := c.Opponent()
+	capt := b.AtariLiberties(opp)
+	if !capt.IsEmpty() {
+		s.pts = capt.AppendPoints(s.pts[:0])
+		for _, p := range s.pts {
+			if b.IsLegalFor(c, p) {
+				return p, true
+			}
+		}
+	}
+	mine := b.AtariLiberties(c)
+	if mine.IsEmpty() {
+		return s.ladderAttack(b, c)
+	}
+	s.pts = mine.AppendPoints(s.pts[:0])
+	for _, p := range s.pts {
+		if s.escapes(b, c, p) {
+			return p, true
+		}
+	}
+	return board.Pass, false
+}
+
+// escapes reports whether c extending at p, the liberty of a group in
+// atari, saves it: three or more liberties, or two that no ladder takes.
+func (s *Scratch) escapes(b *board.Board, c board.Color, p board.Point) bool {
+	if !b.IsLegalFor(c, p) || b.PlayAs(c, p) != nil {
+		return false
+	}
+	defer func() { _ = b.Undo() }()
+	switch n := b.Liberties(p); {
+	case n >= 3:
+		return true
+	case n <= 1:
+		return false
+	}
+	var two [2]board.Point
+	for _, a := range groupLiberties(b, p, two[:0], 2) {
+		if ladderAtari(b, c.Opponent(), a, c, p, maxLadderDepth) {
+			return false
+		}
+	}
+	return true
+}
+
+// ladderAttack looks at the opponent's groups beside the last move: if
+// one has two liberties and an atari on one of them wins the ladder, that
+// atari is returned.
+func (s *Scratch) ladderAttack(b *board.Board, c board.Color) (board.Point, bool) {
+	last, ok := b.LastMove()
+	if !ok || last == board.Pass {
+		return board.Pass, false
+	}
+	opp := c.Opponent()
+	for _, q := range append(b.Neighbors(last), last) {
+		if b.At(q) != opp || b.Liberties(q) != 2 {
+			continue
+		}
+		var two [2]board.Point
+		for _, a := range groupLiberties(b, q, two[:0], 2) {
+			if b.IsLegalFor(c, a) && ladderAtari(b, c, a, opp, q, maxLadderDepth) {
+				return a, true
+			}
+		}
+	}
+	return board.Pass, false
+}

@@ -1,0 +1,70 @@
+package tbench
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trident-lab/trident/render"
+)
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	c := Config{Scenes: []string{"fence", "city"}, Frames: 6, Warm: 2, CropDir: dir,
+		Options: render.Options{RenderW: 48, RenderH: 27, DisplayW: 96, DisplayH: 54, ReferenceSPP: 2}}
+	steps := 0
+	rs, err := Run(context.Background(), c, func() { steps++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2*len(Methods()) || steps != 12 {
+		t.Fatalf("%d results, %d steps", len(rs), steps)
+	}
+	for _, r := range rs {
+		for _, v := range []float64{r.PSNR, r.SSIM, r.FLIP, r.Flicker, r.MsPerFrame, r.CPUMsPerFrame} {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				t.Fatalf("%+v has a bad figure", r)
+			}
+		}
+		if r.PSNR < 8 || r.SSIM > 1 || r.FLIP > 1 {
+			t.Errorf("%+v: implausible scores", r)
+		}
+	}
+	for _, s := range c.Scenes {
+		if _, err := os.Stat(filepath.Join(dir, s+".png")); err != nil {
+			t.Error(err)
+		}
+	}
+	c.Warm = 5
+	if _, err := Run(context.Background(), c, nil); err == nil {
+		t.Error("warm-up leaving one frame accepted")
+	}
+}
+
+func TestFrameGen(t *testing.T) {
+	rs, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].GenPSNR < 10 || rs[0].BlendPSNR < 10 || rs[0].GenFLIP <= 0 {
+		t.Fatalf("%+v", rs)
+	}
+	if _, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 3, 1); err == nil {
+		t.Error("odd gap accepted")
+	}
+}
+
+func TestDenoise(t *testing.T) {
+	rs, err := Denoise(context.Background(), []string{"fence"}, 32, 18, 1, 16, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || !(rs[0].SVGFPSNR > rs[0].NoisyPSNR) {
+		t.Fatalf("%+v", rs)
+	}
+	if _, err := Denoise(context.Background(), []string{"fence"}, 32, 18, 1, 16, 3, 3); err == nil {
+		t.Error("warm-up of every frame accepted")
+	}
+}
