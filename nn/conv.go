@@ -97,6 +97,13 @@ func conv2DGeom(x, w, bias *Tensor, opt Conv2DOptions) convGeom {
 // large image does not need a copy of its input per kernel tap at once.
 const colBudget = 1 << 20
 
+// colCacheBudget bounds, in elements, the im2col matrix of several small
+// images multiplied together: kept within a core's L2 cache (512 KiB), it
+// is still there when the matrix product packs it instead of making a second
+// trip through memory. colBudget let a batch of 9×9 boards build 1.3 MiB
+// matrices of 7 images, which measured about 5% slower in CPU time.
+const colCacheBudget = 1 << 17
+
 // band returns how many output rows go into one im2col band.
 func (g *convGeom) band() int {
 	return max(1, min(g.oh, colBudget/(g.colRows()*g.ow)))
@@ -203,11 +210,7 @@ func (g *convGeom) im2colNarrow(src, col []float32, ld, oy0, oy1 int) {
 				row++
 				for oy := oy0; oy < oy1; oy++ {
 					off := (oy*g.sh-g.ph+ki*g.dh-y0)*wp + kj*g.dw
-					in := pad[off : off+g.ow]
-					line := dst[(oy-oy0)*g.ow : (oy-oy0+1)*g.ow]
-					for i, v := range in {
-						line[i] = v
-					}
+					copy(dst[(oy-oy0)*g.ow:(oy-oy0+1)*g.ow], pad[off:off+g.ow])
 				}
 			}
 		}
@@ -435,7 +438,7 @@ func (g *convGeom) forward(x, w, b, out []float32, acc bool) {
 	want := workersFor(per*g.oh, cost)
 	images := 1 // images per unit
 	if band == g.oh && ohw < minProductCols && !g.depthwise() {
-		images = min(ceilDiv(minProductCols, ohw), max(1, colBudget/(k*ohw)), ceilDiv(g.n, want))
+		images = min(ceilDiv(minProductCols, ohw), max(1, colCacheBudget/(k*ohw)), ceilDiv(g.n, want))
 	}
 	if per < want {
 		// Fewer images and groups than threads (one position evaluated by a

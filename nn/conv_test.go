@@ -314,6 +314,7 @@ func BenchmarkConv2D(b *testing.B) {
 		{"3x3 16to16 64x64", 16, 16, 1, 64, 64, 3, 1},
 		{"depthwise 3x3 32 64x64", 32, 32, 32, 64, 64, 3, 1},
 		{"1x1 32to16 64x64", 32, 16, 1, 64, 64, 1, 0},
+		{"3x3 64to64 9x9", 64, 64, 1, 9, 9, 3, 1},
 	} {
 		rng := rand.New(rand.NewPCG(1, 1))
 		x := randTensor(rng, -1, 1, 1, bc.c, bc.h, bc.w)
