@@ -217,7 +217,11 @@ against task-2 accuracy.`,
 				return fmt.Errorf("no balancing methods given")
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d methods, %d training images, %d epochs each\n", data, len(fb.Methods), fb.TrainRows, fb.Epochs)
+			rows := "all"
+			if fb.TrainRows > 0 {
+				rows = fmt.Sprint(fb.TrainRows)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d methods, %s training images, %d epochs each\n", data, len(fb.Methods), rows, fb.Epochs)
 			points, err := fb.Run(cmd.Context(), func(p mtl.FrontPoint) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "  %-12s left %.4f right %.4f (%.0fs)\n", p.Method, p.Accuracy[0], p.Accuracy[1], p.Seconds)
 			})
