@@ -2,7 +2,8 @@
 // bilinear, bicubic Catmull-Rom, Mitchell–Netravali, Lanczos-2, Lanczos-3)
 // and the two spatial game upscalers, AMD FidelityFX Super Resolution 1
 // (EASU followed by RCAS) and NVIDIA Image Scaling, ported from their
-// shaders to run on any CPU.
+// shaders to run on any CPU, and a learned one, neural ([Neural], package
+// sr's pretrained network, integer scales only).
 //
 // API summary:
 //
@@ -89,6 +90,7 @@ func constructors() map[string]func(Options) (Upscaler, error) {
 		"lanczos2": sep(lanczosKernel(2)),
 		"lanczos3": sep(lanczosKernel(3)),
 		"easu":     func(Options) (Upscaler, error) { return &FSR{EASUOnly: true}, nil },
+		"neural":   func(Options) (Upscaler, error) { return NewNeural() },
 		"fsr1": func(o Options) (Upscaler, error) {
 			s := o.Sharpness
 			if math.IsNaN(s) {
@@ -125,7 +127,8 @@ func Methods() []string {
 
 // New returns the upscaler registered under name: nearest, bilinear, bicubic
 // (Catmull-Rom), mitchell (B = C = 1/3), lanczos2, lanczos3, easu (FSR 1's
-// scaler alone), fsr1 (EASU then RCAS) or nis.
+// scaler alone), fsr1 (EASU then RCAS), nis or neural (package sr's
+// network, integer scales only).
 func New(name string, o Options) (Upscaler, error) {
 	c, ok := constructors()[name]
 	if !ok {

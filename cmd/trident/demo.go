@@ -22,6 +22,7 @@ func tourSteps() []tourStep {
 		{name: "nn", run: demoNN},
 		{name: "mtl", run: demoMTL},
 		{name: "upscale", run: demoUpscale},
+		{name: "sr", run: demoSR},
 		{name: "temporal", run: demoTemporal},
 		{name: "arena", run: demoArena},
 		{name: "nogo", run: demoGames},

@@ -35,6 +35,7 @@ board games NoGo and Atari-Go. Start with "trident demo".`,
 		newBotzoneCmd(),
 		newPlayCmd(),
 		newMCTSCmd(),
+		newSRCmd(),
 	)
 	return root
 }

@@ -263,8 +263,8 @@ func tridentOnly(cs []upbench.Contestant) []upbench.Contestant {
 
 func printScores(w io.Writer, dir string, n int, scale float64, scores []upbench.Score) {
 	fmt.Fprintf(w, "%d images from %s, reduced and enlarged by %g:\n", n, dir, scale)
-	fmt.Fprintf(w, "%-18s %9s %8s %8s %9s\n", "method", "PSNR dB", "SSIM", "FLIP", "MP/s")
+	fmt.Fprintf(w, "%-18s %9s %9s %8s %8s %9s\n", "method", "PSNR dB", "PSNR-Y", "SSIM", "FLIP", "MP/s")
 	for _, s := range scores {
-		fmt.Fprintf(w, "%-18s %9.3f %8.4f %8.4f %9.1f\n", s.Name, s.PSNR, s.SSIM, s.FLIP, s.MPixPerSec)
+		fmt.Fprintf(w, "%-18s %9.3f %9.3f %8.4f %8.4f %9.1f\n", s.Name, s.PSNR, s.PSNRY, s.SSIM, s.FLIP, s.MPixPerSec)
 	}
 }

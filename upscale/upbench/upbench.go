@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/disintegration/imaging"
@@ -149,6 +150,9 @@ func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float6
 		if err != nil {
 			return nil, err
 		}
+		if name == "neural" && (!slices.Contains(upscale.NeuralScales(), int(scale)) || float64(int(scale)) != scale) {
+			continue // the network exists for a few integer scales only
+		}
 		if scale <= u.MaxScale() {
 			cs = append(cs, Trident(u))
 		}
@@ -176,6 +180,7 @@ func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float6
 type Score struct {
 	Name             string
 	PSNR, SSIM, FLIP float64
+	PSNRY            float64 // PSNR of BT.601 luma, the SR literature's figure
 	MPixPerSec       float64 // output megapixels per second of resize time
 	Images           int
 }
@@ -242,6 +247,9 @@ func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant
 			if v, e = quality.PSNR(ref, lin); e == nil {
 				s.PSNR += v
 			}
+			if v, e = quality.PSNRY(ref, lin); e == nil {
+				s.PSNRY += v
+			}
 			if v, e = quality.SSIM(ref, lin); e == nil {
 				s.SSIM += v
 			}
@@ -261,7 +269,7 @@ func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant
 		s := &scores[i]
 		if s.Images > 0 {
 			n := float64(s.Images)
-			s.PSNR, s.SSIM, s.FLIP = s.PSNR/n, s.SSIM/n, s.FLIP/n
+			s.PSNR, s.PSNRY, s.SSIM, s.FLIP = s.PSNR/n, s.PSNRY/n, s.SSIM/n, s.FLIP/n
 		}
 		if secs[i] > 0 {
 			s.MPixPerSec = outPix[i] / 1e6 / secs[i]

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trident-lab/trident/raster"
+)
+
+func runSR(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newSRCmd()
+	var buf bytes.Buffer
+	cmd.SetOut(&buf)
+	cmd.SetErr(&buf)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return buf.String(), err
+}
+
+func TestSRTrainCommand(t *testing.T) {
+	photos := t.TempDir()
+	for k, name := range []string{"a.png", "b.png"} {
+		m := raster.New(40, 36, 3)
+		for c := range m.Planes {
+			for i := range m.Planes[c] {
+				m.Planes[c][i] = float32((i*(c+3+k))%29) / 28
+			}
+		}
+		if err := raster.Save(filepath.Join(photos, name), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "run")
+	base := []string{"train", "--photos", photos, "--val", "b.png", "--steps", "2", "--batch", "2", "--patch", "8", "--out", out}
+	text, err := runSR(t, append(base, "--epochs", "1")...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if !strings.Contains(text, "epoch 1/1") || !strings.Contains(text, "val PSNR-Y") {
+		t.Errorf("no epoch line in:\n%s", text)
+	}
+	if _, err := os.Stat(filepath.Join(out, "x2.safetensors")); err != nil {
+		t.Error(err)
+	}
+	if text, err := runSR(t, append(base, "--epochs", "2", "--resume")...); err != nil || !strings.Contains(text, "epoch 2/2") {
+		t.Errorf("resume: %v\n%s", err, text)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--photos", photos, "--val", "b.png"}, "--out DIR is required"},
+		{append(base[:len(base):len(base)], "--epochs", "1"), "pass --resume"},
+		{[]string{"train", "--photos", photos, "--val", "z.png", "--out", t.TempDir()}, `--val "z.png"`},
+		{[]string{"train", "--photos", filepath.Join(photos, "none"), "--out", t.TempDir()}, "--photos"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--scale", "7", "--out", t.TempDir()}, "scale 7"},
+	} {
+		if _, err := runSR(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestUpscaleNeuralCommand(t *testing.T) {
+	dir := t.TempDir()
+	src := raster.New(30, 20, 3)
+	for c := range src.Planes {
+		for i := range src.Planes[c] {
+			src.Planes[c][i] = float32((i*(c+5))%53) / 52
+		}
+	}
+	in := filepath.Join(dir, "in.png")
+	if err := raster.Save(in, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		scale, want string
+		w           int
+	}{{"2", "", 60}, {"2.5", "not an integer scale", 0}} {
+		out := filepath.Join(dir, "out"+tc.scale+".png")
+		cmd := newUpscaleCmd()
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		cmd.SetArgs([]string{"--method", "neural", "--scale", tc.scale, in, out})
+		err := cmd.Execute()
+		if tc.want != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("scale %s: error %v, want %q", tc.scale, err, tc.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("scale %s: %v", tc.scale, err)
+		}
+		m, err := raster.Load(out, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Width != tc.w {
+			t.Errorf("scale %s: width %d, want %d", tc.scale, m.Width, tc.w)
+		}
+	}
+}

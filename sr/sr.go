@@ -1,0 +1,275 @@
+// Package sr is Trident's learned single-image super resolution: a small
+// FSRCNN-style network (Dong et al. 2016) that enlarges a luma plane by an
+// integer factor with a sub-pixel convolution (PixelShuffle, Shi et al.
+// 2016) at its end, and the pretrained weights shipped with Trident.
+//
+// The network works on the luma Y' = 0.299R' + 0.587G' + 0.114B' of
+// sRGB-encoded values, as the SR literature does, and predicts only the
+// residual between the true high-resolution luma and its bicubic
+// (Catmull-Rom) enlargement: the caller adds that residual to a bicubic
+// enlargement of the image. Adding the same residual to R', G' and B'
+// changes Y' by exactly the residual and leaves the colour differences
+// R'−Y' and B'−Y' as bicubic made them, i.e. chroma is upscaled by bicubic.
+//
+// Layers (d = 32 features, s = 12 shrunk, m = 3 mapping layers, LeakyReLU
+// 0.1 after every layer but the last):
+//
+//	feat   5×5 conv 1→d
+//	shrink 1×1 conv d→s
+//	map_i  3×3 conv s→s (m of them)
+//	expand 1×1 conv s→d
+//	out    3×3 conv d→r², then PixelShuffle(r)
+//
+// Every convolution is zero-padded to keep its size, so the network is
+// fully convolutional; [Net.Residual] runs it on overlapping tiles whose
+// margins exceed the receptive field, with edge pixels repeated outside the
+// image, so results do not depend on the tiling.
+//
+// The shipped weights (sr/weights/x2.safetensors, ...) were trained with
+// `trident sr train`; the exact commands are in sr/weights/README.md.
+package sr
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/trident-lab/trident/nn"
+	"github.com/trident-lab/trident/raster"
+	"github.com/trident-lab/trident/safetensors"
+)
+
+// Arch names the architecture in checkpoint metadata, so that a file for
+// another network is refused with a clear error.
+const Arch = "fsrcnn-s-residual-v1"
+
+// Sizes of the network.
+const (
+	Features = 32 // d
+	Shrunk   = 12 // s
+	Mapping  = 3  // m
+)
+
+// MaxScale is the largest enlargement a network may be built for.
+const MaxScale = 4
+
+// Radius is the receptive-field radius of the network in input pixels:
+// 2 (5×5) + Mapping (3×3 each) + 1 (final 3×3).
+const Radius = 2 + Mapping + 1
+
+const slope = 0.1 // LeakyReLU
+
+// Net is the super-resolution network for one scale.
+type Net struct {
+	Scale  int
+	Params *nn.Params
+	convs  []*nn.Conv
+}
+
+// New builds a network for scale (2..MaxScale) with weights initialised
+// from rng.
+func New(scale int, rng *rand.Rand) (*Net, error) {
+	if scale < 2 || scale > MaxScale {
+		return nil, fmt.Errorf("sr: scale %d is not supported (integer scales 2 to %d)", scale, MaxScale)
+	}
+	ps := nn.NewParams()
+	pad := func(k int) nn.Conv2DOptions { return nn.Conv2DOptions{Padding: [2]int{k / 2, k / 2}} }
+	n := &Net{Scale: scale, Params: ps}
+	n.convs = append(n.convs,
+		nn.NewConv(ps, "feat", 1, Features, 5, pad(5), rng),
+		nn.NewConv(ps, "shrink", Features, Shrunk, 1, pad(1), rng))
+	for i := 0; i < Mapping; i++ {
+		n.convs = append(n.convs, nn.NewConv(ps, fmt.Sprintf("map%d", i), Shrunk, Shrunk, 3, pad(3), rng))
+	}
+	n.convs = append(n.convs,
+		nn.NewConv(ps, "expand", Shrunk, Features, 1, pad(1), rng),
+		nn.NewConv(ps, "out", Features, scale*scale, 3, pad(3), rng))
+	// A small last layer starts the network near "residual = 0", i.e. at
+	// bicubic, which is where training should begin.
+	for i := range n.convs[len(n.convs)-1].W.Data {
+		n.convs[len(n.convs)-1].W.Data[i] *= 0.1
+	}
+	return n, nil
+}
+
+// Forward maps luma x [N, 1, H, W] (sRGB-encoded, in [0,1]) to the residual
+// [N, 1, H·r, W·r] to add to its bicubic enlargement.
+func (n *Net) Forward(x *nn.Tensor) *nn.Tensor {
+	h := nn.AddScalar(x, -0.5) // centre the input so zero padding is mid-grey
+	last := len(n.convs) - 1
+	for i, c := range n.convs {
+		h = c.Forward(h)
+		if i < last {
+			h = nn.LeakyReLU(h, slope)
+		}
+	}
+	return nn.PixelShuffle(h, n.Scale)
+}
+
+// Meta is the checkpoint metadata that identifies the network.
+func (n *Net) Meta() map[string]string {
+	return map[string]string{"arch": Arch, "scale": strconv.Itoa(n.Scale)}
+}
+
+// CheckMeta verifies that checkpoint metadata describes a network of this
+// architecture and scale; name is the file, for the message.
+func (n *Net) CheckMeta(name string, meta map[string]string) error {
+	if a := meta["arch"]; a != Arch {
+		return fmt.Errorf("sr: %s: architecture %q, want %q", name, a, Arch)
+	}
+	if s := meta["scale"]; s != strconv.Itoa(n.Scale) {
+		return fmt.Errorf("sr: %s: weights are for scale %q, want %d", name, s, n.Scale)
+	}
+	return nil
+}
+
+// Load reads weights for a network of the given scale from a safetensors
+// file (a checkpoint of `trident sr train` or an exported weights file).
+func Load(path string, scale int) (*Net, error) {
+	n, err := New(scale, nn.NewRNG(0))
+	if err != nil {
+		return nil, err
+	}
+	_, meta, err := nn.LoadCheckpoint(path, n.Params)
+	if err != nil {
+		return nil, fmt.Errorf("sr: %w", err)
+	}
+	if err := n.CheckMeta(path, meta); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+//go:embed weights
+var shipped embed.FS
+
+// ErrNoWeights reports that no pretrained network is shipped for a scale.
+var ErrNoWeights = errors.New("no shipped weights")
+
+// ShippedScales lists the scales that have pretrained weights in the binary.
+func ShippedScales() []int {
+	var out []int
+	for s := 2; s <= MaxScale; s++ {
+		if _, err := fs.Stat(shipped, weightsName(s)); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func weightsName(scale int) string { return fmt.Sprintf("weights/x%d.safetensors", scale) }
+
+// Pretrained returns the shipped network for scale. It wraps ErrNoWeights
+// when none is shipped.
+func Pretrained(scale int) (*Net, error) {
+	n, err := New(scale, nn.NewRNG(0))
+	if err != nil {
+		return nil, err
+	}
+	name := weightsName(scale)
+	data, err := shipped.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("sr: scale %d: %w (have %v)", scale, ErrNoWeights, ShippedScales())
+	}
+	if err := n.decode(name, data); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// decode loads a safetensors image held in memory into n's parameters.
+func (n *Net) decode(name string, data []byte) error {
+	f, err := safetensors.Decode(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("sr: %s: %w", name, err)
+	}
+	if err := n.CheckMeta(name, f.Metadata); err != nil {
+		return err
+	}
+	values := map[string][]float32{}
+	for _, t := range f.Tensors {
+		p := n.Params.Get(t.Name)
+		if p == nil {
+			return fmt.Errorf("sr: %s: tensor %q is not part of the network", name, t.Name)
+		}
+		v, err := safetensors.Float32(t)
+		if err != nil {
+			return fmt.Errorf("sr: %s: %w", name, err)
+		}
+		if len(v) != len(p.Data) || fmt.Sprint(t.Shape) != fmt.Sprint(p.Shape) {
+			return fmt.Errorf("sr: %s: tensor %q has shape %v, want %v", name, t.Name, t.Shape, p.Shape)
+		}
+		values[t.Name] = v
+	}
+	for _, pn := range n.Params.Names() {
+		if _, ok := values[pn]; !ok {
+			return fmt.Errorf("sr: %s: no tensor %q", name, pn)
+		}
+	}
+	for pn, v := range values {
+		copy(n.Params.Get(pn).Data, v)
+	}
+	return nil
+}
+
+// tile is the side of the input tiles Residual processes one at a time,
+// which bounds memory (about 6 MB of activations per tile) for any image.
+const tile = 192
+
+// Residual returns the residual, a (w·r)×(h·r) plane, to add to the bicubic
+// enlargement of the w×h luma plane y. The image is processed in tiles with
+// margins of Radius+2 pixels, edge pixels repeated outside the image; each
+// tile's convolutions run on GOMAXPROCS goroutines.
+func (n *Net) Residual(ctx context.Context, y []float32, w, h int) ([]float32, error) {
+	if w < 1 || h < 1 || len(y) != w*h {
+		return nil, fmt.Errorf("sr: luma plane of %d values for a %dx%d image", len(y), w, h)
+	}
+	r := n.Scale
+	const m = Radius + 2
+	ow := w * r
+	out := make([]float32, ow*h*r)
+	for ty := 0; ty < h; ty += tile {
+		for tx := 0; tx < w; tx += tile {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			tw, th := min(tile, w-tx), min(tile, h-ty)
+			pw, ph := tw+2*m, th+2*m
+			in := make([]float32, pw*ph)
+			for j := 0; j < ph; j++ {
+				sy := min(max(ty+j-m, 0), h-1)
+				for i := 0; i < pw; i++ {
+					sx := min(max(tx+i-m, 0), w-1)
+					in[j*pw+i] = y[sy*w+sx]
+				}
+			}
+			res := n.Forward(nn.New(in, 1, 1, ph, pw)).Data
+			rw := pw * r
+			for j := 0; j < th*r; j++ {
+				src := res[(j+m*r)*rw+m*r:]
+				copy(out[(ty*r+j)*ow+tx*r:(ty*r+j)*ow+(tx+tw)*r], src[:tw*r])
+			}
+		}
+	}
+	return out, nil
+}
+
+// Luma returns the BT.601 luma Y' = 0.299R' + 0.587G' + 0.114B' of an
+// sRGB-encoded image (the grey plane itself for grey images), the plane the
+// network works on.
+func Luma(m *raster.Image) []float32 {
+	if m.ColourChannels() < 3 {
+		return append([]float32(nil), m.Planes[0]...)
+	}
+	y := make([]float32, m.Width*m.Height)
+	r, g, b := m.Planes[0], m.Planes[1], m.Planes[2]
+	for i := range y {
+		y[i] = 0.299*r[i] + 0.587*g[i] + 0.114*b[i]
+	}
+	return y
+}

@@ -1,0 +1,337 @@
+// Package srtrain trains the super-resolution networks of package sr on
+// photos: random patches, flipped and rotated, of low-resolution images made
+// exactly as upscale/upbench makes them (area reduction in linear light,
+// stored as 8-bit sRGB), against the luma residual between the original and
+// the bicubic enlargement, with Adam and a cosine learning-rate schedule.
+// Each epoch ends with the PSNR of the luma on held-out photos and an
+// atomic checkpoint from which a run resumes exactly.
+package srtrain
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/trident-lab/trident/internal/progress"
+	"github.com/trident-lab/trident/nn"
+	"github.com/trident-lab/trident/raster"
+	"github.com/trident-lab/trident/sr"
+	"github.com/trident-lab/trident/upscale"
+	"github.com/trident-lab/trident/upscale/upbench"
+)
+
+// Config sets up a training run. Every field takes part in the checkpoint's
+// identity: a run resumes only with the same configuration.
+type Config struct {
+	Scale         int
+	Epochs        int
+	StepsPerEpoch int
+	Batch         int     // patches per step
+	Patch         int     // side of a low-resolution patch, pixels
+	LR            float64 // Adam's initial rate, annealed by a cosine to LR/100
+	Seed          uint64
+}
+
+// DefaultConfig is the configuration the shipped weights were trained with,
+// except for Epochs.
+func DefaultConfig(scale int) Config {
+	return Config{Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1}
+}
+
+func (c Config) check() error {
+	switch {
+	case c.Scale < 2 || c.Scale > sr.MaxScale:
+		return fmt.Errorf("srtrain: scale %d is not supported (integer scales 2 to %d)", c.Scale, sr.MaxScale)
+	case c.Epochs < 1 || c.Epochs > 100000:
+		return fmt.Errorf("srtrain: epochs %d is outside [1, 100000]", c.Epochs)
+	case c.StepsPerEpoch < 1 || c.StepsPerEpoch > 1000000:
+		return fmt.Errorf("srtrain: steps per epoch %d is outside [1, 1000000]", c.StepsPerEpoch)
+	case c.Batch < 1 || c.Batch > 1024:
+		return fmt.Errorf("srtrain: batch %d is outside [1, 1024]", c.Batch)
+	case c.Patch < 4 || c.Patch > 256:
+		return fmt.Errorf("srtrain: patch %d is outside [4, 256]", c.Patch)
+	case !(c.LR > 0 && c.LR < 1):
+		return fmt.Errorf("srtrain: learning rate %g is outside (0, 1)", c.LR)
+	}
+	return nil
+}
+
+func (c Config) meta() map[string]string {
+	return map[string]string{
+		"steps_per_epoch": strconv.Itoa(c.StepsPerEpoch),
+		"batch":           strconv.Itoa(c.Batch),
+		"patch":           strconv.Itoa(c.Patch),
+		"lr":              strconv.FormatFloat(c.LR, 'g', -1, 64),
+		"seed":            strconv.FormatUint(c.Seed, 10),
+		"epochs":          strconv.Itoa(c.Epochs),
+	}
+}
+
+// Sample is one photo prepared for a scale: the 8-bit low-resolution luma,
+// the original luma, its bicubic enlargement, and their difference (the
+// network's target), all sRGB-encoded.
+type Sample struct {
+	Name          string
+	W, H          int // low-resolution size
+	Low           []float32
+	High, Bicubic []float32 // (W·r)×(H·r)
+	Residual      []float32 // High − Bicubic
+}
+
+// Prepare degrades a linear-light photo as upbench does and computes the
+// planes training and validation need.
+func Prepare(ctx context.Context, name string, photo *raster.Image, scale int) (*Sample, error) {
+	crop, low, err := upbench.LowRes(ctx, photo, float64(scale))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	s := &Sample{Name: name, W: low.Width, H: low.Height, Low: sr.Luma(low), High: sr.Luma(crop.ToSRGB())}
+	bic, err := bicubic(ctx, s.Low, s.W, s.H, scale)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	s.Bicubic = bic
+	s.Residual = make([]float32, len(bic))
+	for i := range bic {
+		s.Residual[i] = s.High[i] - bic[i]
+	}
+	return s, nil
+}
+
+// bicubic enlarges a plane by scale with upscale's Catmull-Rom filter.
+func bicubic(ctx context.Context, y []float32, w, h, scale int) ([]float32, error) {
+	u, err := upscale.New("bicubic", upscale.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	src := &raster.Image{Width: w, Height: h, Planes: [][]float32{y}}
+	out, err := upscale.Resize(ctx, u, src, w*scale, h*scale)
+	if err != nil {
+		return nil, err
+	}
+	return out.Planes[0], nil
+}
+
+// Validate returns the mean PSNR in dB of the network's luma (bicubic plus
+// residual, clamped to [0,1]) and of bicubic's over the samples.
+func Validate(ctx context.Context, net *sr.Net, samples []*Sample) (psnrNet, psnrBicubic float64, err error) {
+	for _, s := range samples {
+		res, err := net.Residual(ctx, s.Low, s.W, s.H)
+		if err != nil {
+			return 0, 0, err
+		}
+		pred := make([]float32, len(res))
+		for i := range res {
+			pred[i] = min(max(s.Bicubic[i]+res[i], 0), 1)
+		}
+		psnrNet += PSNR(s.High, pred)
+		psnrBicubic += PSNR(s.High, s.Bicubic)
+	}
+	n := float64(len(samples))
+	return psnrNet / n, psnrBicubic / n, nil
+}
+
+// PSNR is the peak signal-to-noise ratio in dB of two planes in [0,1].
+func PSNR(ref, test []float32) float64 {
+	var sum float64
+	for i, v := range ref {
+		d := float64(v) - float64(test[i])
+		sum += d * d
+	}
+	if sum == 0 {
+		return math.Inf(1)
+	}
+	return -10 * math.Log10(sum/float64(len(ref)))
+}
+
+// Epoch is the record of one finished epoch.
+type Epoch struct {
+	Epoch            int
+	Loss             float64 // mean training loss (MSE of the residual)
+	ValPSNR, BicPSNR float64 // luma PSNR on the validation photos, dB
+}
+
+// Checkpoint and weights file names inside the output directory.
+const (
+	CheckpointFile = "checkpoint.safetensors"
+)
+
+// WeightsFile is the name of the exported weights (no optimizer state) for
+// a scale, the file shipped as sr/weights/x<r>.safetensors.
+func WeightsFile(scale int) string { return fmt.Sprintf("x%d.safetensors", scale) }
+
+// Train trains a network for cfg.Scale on train, validating on val after
+// every epoch, and writes DIR/checkpoint.safetensors (weights, Adam state,
+// epoch) and DIR/x<r>.safetensors (weights) atomically after each epoch.
+// With resume it continues from DIR's checkpoint, which must have the same
+// configuration; the result is identical to an uninterrupted run. Progress
+// goes to w (nil for none); epoch, if not nil, is called after each epoch.
+func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, resume bool, w io.Writer, epoch func(Epoch)) (*sr.Net, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if len(train) == 0 || len(val) == 0 {
+		return nil, fmt.Errorf("srtrain: need training and validation photos (have %d and %d)", len(train), len(val))
+	}
+	for _, s := range train {
+		if s.W < cfg.Patch || s.H < cfg.Patch {
+			return nil, fmt.Errorf("srtrain: %s: low-resolution size %dx%d is smaller than the %d-pixel patch", s.Name, s.W, s.H, cfg.Patch)
+		}
+		if len(s.Residual) != s.W*s.H*cfg.Scale*cfg.Scale {
+			return nil, fmt.Errorf("srtrain: %s was prepared for another scale", s.Name)
+		}
+	}
+	net, err := sr.New(cfg.Scale, nn.NewRNG(cfg.Seed))
+	if err != nil {
+		return nil, err
+	}
+	params := net.Params.Trainable()
+	names := net.Params.GroupNames("")
+	opt := nn.NewAdam(params, cfg.LR)
+	total := cfg.Epochs * cfg.StepsPerEpoch
+	sched := nn.Cosine(cfg.LR, cfg.LR/100, total)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("srtrain: %w", err)
+	}
+	ckpt := filepath.Join(dir, CheckpointFile)
+	start := 0
+	if resume {
+		if start, err = restore(ckpt, net, opt, names, cfg); err != nil {
+			return nil, err
+		}
+		if start >= cfg.Epochs {
+			return nil, fmt.Errorf("srtrain: %s already holds %d epochs, --epochs is %d", ckpt, start, cfg.Epochs)
+		}
+	} else if _, err := os.Stat(ckpt); err == nil {
+		return nil, fmt.Errorf("srtrain: %s exists; pass --resume to continue it or choose another directory", ckpt)
+	}
+	if w == nil {
+		w = io.Discard
+	}
+	bar := progress.New(w, (cfg.Epochs-start)*cfg.StepsPerEpoch, fmt.Sprintf("sr x%d", cfg.Scale))
+	defer bar.Finish()
+	r, p := cfg.Scale, cfg.Patch
+	in := make([]float32, cfg.Batch*p*p)
+	tgt := make([]float32, cfg.Batch*p*p*r*r)
+	for e := start; e < cfg.Epochs; e++ {
+		// One generator per epoch, seeded from the run's seed and the
+		// epoch, so a resumed run draws exactly the same patches.
+		rng := nn.NewRNG(cfg.Seed*1_000_003 + uint64(e) + 1)
+		var lossSum float64
+		for s := 0; s < cfg.StepsPerEpoch; s++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			for b := 0; b < cfg.Batch; b++ {
+				samplePatch(rng, train[rng.IntN(len(train))], r, p, in[b*p*p:(b+1)*p*p], tgt[b*p*p*r*r:(b+1)*p*p*r*r])
+			}
+			step := e*cfg.StepsPerEpoch + s
+			opt.SetLR(sched(step))
+			net.Params.ZeroGrad()
+			out := net.Forward(nn.New(in, cfg.Batch, 1, p, p))
+			loss := nn.MSE(out, nn.New(tgt, cfg.Batch, 1, p*r, p*r))
+			if err := nn.CheckFinite(step, loss); err != nil {
+				return nil, fmt.Errorf("srtrain: %w", err)
+			}
+			nn.Backward(loss)
+			opt.Step()
+			l := float64(loss.Item())
+			lossSum += l
+			bar.Add(1, fmt.Sprintf("epoch %d loss %.3g", e+1, l))
+		}
+		vp, bp, err := Validate(ctx, net, val)
+		if err != nil {
+			return nil, err
+		}
+		if err := save(dir, net, opt, names, cfg, e+1, vp); err != nil {
+			return nil, err
+		}
+		if epoch != nil {
+			epoch(Epoch{Epoch: e + 1, Loss: lossSum / float64(cfg.StepsPerEpoch), ValPSNR: vp, BicPSNR: bp})
+		}
+	}
+	return net, nil
+}
+
+// samplePatch copies a random p×p low-resolution patch of s and its
+// (p·r)×(p·r) residual target, both under the same one of the eight
+// flips/rotations of the square.
+func samplePatch(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
+	x0, y0 := rng.IntN(s.W-p+1), rng.IntN(s.H-p+1)
+	t := rng.IntN(8)
+	fill := func(dst, src []float32, stride, ox, oy, n int) {
+		for j := 0; j < n; j++ {
+			for i := 0; i < n; i++ {
+				u, v := i, j
+				if t&4 != 0 {
+					u, v = v, u
+				}
+				if t&1 != 0 {
+					u = n - 1 - u
+				}
+				if t&2 != 0 {
+					v = n - 1 - v
+				}
+				dst[j*n+i] = src[(oy+v)*stride+ox+u]
+			}
+		}
+	}
+	fill(in, s.Low, s.W, x0, y0, p)
+	fill(tgt, s.Residual, s.W*r, x0*r, y0*r, p*r)
+}
+
+func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, epochs int, val float64) error {
+	state, steps, err := opt.State(names, nn.StatePrefix+"adam/")
+	if err != nil {
+		return fmt.Errorf("srtrain: %w", err)
+	}
+	meta := net.Meta()
+	for k, v := range cfg.meta() {
+		meta[k] = v
+	}
+	meta["epoch"] = strconv.Itoa(epochs)
+	meta["adam_steps"] = strconv.Itoa(steps)
+	meta["val_psnr_y"] = strconv.FormatFloat(val, 'f', 3, 64)
+	if err := nn.SaveCheckpoint(filepath.Join(dir, CheckpointFile), net.Params, state, meta); err != nil {
+		return fmt.Errorf("srtrain: %w", err)
+	}
+	wmeta := net.Meta()
+	wmeta["epoch"], wmeta["val_psnr_y"] = meta["epoch"], meta["val_psnr_y"]
+	if err := nn.SaveCheckpoint(filepath.Join(dir, WeightsFile(cfg.Scale)), net.Params, nil, wmeta); err != nil {
+		return fmt.Errorf("srtrain: %w", err)
+	}
+	return nil
+}
+
+// restore loads a checkpoint into net and opt and returns its epoch count.
+func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config) (int, error) {
+	state, meta, err := nn.LoadCheckpoint(path, net.Params)
+	if err != nil {
+		return 0, fmt.Errorf("srtrain: resume: %w", err)
+	}
+	if err := net.CheckMeta(path, meta); err != nil {
+		return 0, fmt.Errorf("srtrain: resume: %w", err)
+	}
+	for k, v := range cfg.meta() {
+		if k == "epochs" {
+			continue // a run may be extended; its schedule then changes
+		}
+		if meta[k] != v {
+			return 0, fmt.Errorf("srtrain: resume %s: %s is %q in the checkpoint, %q now", path, k, meta[k], v)
+		}
+	}
+	epochs, err1 := strconv.Atoi(meta["epoch"])
+	steps, err2 := strconv.Atoi(meta["adam_steps"])
+	if err1 != nil || err2 != nil || epochs < 1 || steps != epochs*cfg.StepsPerEpoch {
+		return 0, fmt.Errorf("srtrain: resume %s: bad epoch %q / adam_steps %q in metadata", path, meta["epoch"], meta["adam_steps"])
+	}
+	if err := opt.SetState(names, nn.StatePrefix+"adam/", state, steps); err != nil {
+		return 0, fmt.Errorf("srtrain: resume %s: %w", path, err)
+	}
+	return epochs, nil
+}
