@@ -87,7 +87,37 @@ func benchPlayouts(b *testing.B, rules Rules) {
 	b.ReportMetric(float64(moves)/float64(b.N), "moves/game")
 }
 
-func BenchmarkPlayoutNoGo9x9(b *testing.B)    { benchPlayouts(b, Rules{Game: NoGo}) }
+func BenchmarkPlayoutNoGo9x9(b *testing.B) { benchPlayouts(b, Rules{Game: NoGo}) }
+
+// BenchmarkPlayoutBoardNoGo9x9 is BenchmarkPlayoutNoGo9x9 on a Playout
+// position: the same uniformly random games, drawn from its legal sets.
+func BenchmarkPlayoutBoardNoGo9x9(b *testing.B) {
+	root, err := New(9, 9, Rules{Game: NoGo})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var po Playout
+	buf := make([]Point, 0, 81)
+	moves := 0
+	for b.Loop() {
+		if err := po.Load(root); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			set := po.LegalSet(po.ToMove())
+			buf = set.AppendPoints(buf[:0])
+			if len(buf) == 0 {
+				break
+			}
+			if err := po.Play(buf[rng.IntN(len(buf))]); err != nil {
+				b.Fatal(err)
+			}
+			moves++
+		}
+	}
+	b.ReportMetric(float64(moves)/float64(b.N), "moves/game")
+}
 func BenchmarkPlayoutAtariGo9x9(b *testing.B) { benchPlayouts(b, Rules{Game: AtariGo}) }
 
 func BenchmarkCopyFrom9x9(b *testing.B) {

@@ -283,11 +283,15 @@ func (b *Board) LegalSet(c Color) Bitboard {
 	return b.legalSet(c)
 }
 
-// legalSet computes c's legal points for all the board at once: a point is
-// safe if it touches an empty point or one of c's groups with two
-// liberties or more, and captures if it touches an opponent group in atari
-// (whose single liberty it must be).
+// legalSet computes c's legal points for all the board at once.
 func (b *Board) legalSet(c Color) Bitboard {
+	atari := b.atariStones()
+	return b.legalFrom(c, &atari)
+}
+
+// atariStones returns, for each colour, its stones in groups with a single
+// liberty.
+func (b *Board) atariStones() [3]Bitboard {
 	var atari [3]Bitboard
 	for _, col := range []Color{Black, White} {
 		for i, w := range b.stones[col] {
@@ -301,6 +305,14 @@ func (b *Board) legalSet(c Color) Bitboard {
 			}
 		}
 	}
+	return atari
+}
+
+// legalFrom computes c's legal points given the stones in atari: a point
+// is safe if it touches an empty point or one of c's groups with two
+// liberties or more, and captures if it touches an opponent group in atari
+// (whose single liberty it must be).
+func (b *Board) legalFrom(c Color, atari *[3]Bitboard) Bitboard {
 	g := b.g
 	empty := b.stones[Empty]
 	opp := c.Opponent()

@@ -31,6 +31,7 @@
 //	b.AtariLiberties(c)            // points where c's groups in atari can be captured
 //	b.Symmetries(), b.Transform(s, p), b.SymmetricHash(s)
 //	w, h, err := board.ParseSize("4x4"); g, err := board.ParseGame("nogo")
+//	var po board.Playout; err = po.Load(b) // NoGo position for playouts (below)
 //
 // Points are indices y*Width+x with x the column from the left and y the row
 // from the bottom, both from 0, so A1 is 0. Pass is the point -1.
@@ -46,4 +47,11 @@
 // a move changed, so search can play and take back moves without copying the
 // board. The eight (square) or four (rectangular) symmetric Zobrist keys are
 // updated with every stone, so the canonical key costs a few comparisons.
+//
+// Playout is a second, NoGo-only position for Monte Carlo playouts. It
+// drops the history, the keys and the capture code, keeps each group's
+// liberties as a bitboard (merging is a union), and keeps both players'
+// legal points as bitboards updated with each stone: only the liberty of a
+// group left in atari and the empty neighbours left with no empty
+// neighbour can change, so a legality test in a playout is one bit test.
 package board

@@ -67,7 +67,9 @@ func newGeometry(w, h int) *geometry {
 				on = append(on, q)
 			}
 		}
-		g.onBoard = append(g.onBoard, on)
+		// Capped so that a caller's append copies rather than writes into
+		// the spare capacity that all boards of this size share.
+		g.onBoard = append(g.onBoard, on[:len(on):len(on)])
 	}
 	// Each transform maps (x, y) to a point of the same board.
 	type xf func(x, y int) (int, int)

@@ -128,7 +128,19 @@ func (s *Bitboard) AppendPoints(dst []Point) []Point {
 	return dst
 }
 
+// first returns the smallest point of a set that is not empty.
+func (s *Bitboard) first() Point {
+	for i, w := range s {
+		if w != 0 {
+			return Point(i*64 + bits.TrailingZeros64(w))
+		}
+	}
+	return noPoint
+}
+
 func trailingZeros(w uint64) int { return bits.TrailingZeros64(w) }
+
+func onesCount(w uint64) int { return bits.OnesCount64(w) }
 
 // and returns the intersection of s and t.
 func (s Bitboard) and(t Bitboard) Bitboard {

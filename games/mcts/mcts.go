@@ -389,7 +389,17 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 	b2 := 4 * cfg.RAVEBias * cfg.RAVEBias
 	var best *node
 	bestV := math.Inf(-1)
-	for i := range ch {
+	// Children are scanned from a random start so that ties go to a random
+	// child, which keeps threads from piling onto one of them.
+	start := 0
+	if len(ch) > 1 {
+		start = w.s.Rand.IntN(len(ch))
+	}
+	for j := range ch {
+		i := j + start
+		if i >= len(ch) {
+			i -= len(ch)
+		}
 		c := &ch[i]
 		visits := float64(c.visits.Load())
 		wins := float64(c.wins.Load()) / scale
@@ -416,8 +426,6 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 		} else {
 			v += cfg.Exploration * math.Sqrt(logN)
 		}
-		// A random tie-break keeps threads from piling onto one child.
-		v += w.s.Rand.Float64() * 1e-6
 		if v > bestV {
 			best, bestV = c, v
 		}

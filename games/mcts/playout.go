@@ -22,7 +22,9 @@ type Evaluator interface {
 // its random source, the moves of the current simulation, and buffers the
 // rollout reuses.
 type Scratch struct {
+	// Rand draws from pcg.
 	Rand  *rand.Rand
+	pcg   *rand.PCG
 	Moves []board.Point
 
 	// lists[c] holds, for colour c, the empty points not yet known to be
@@ -31,11 +33,21 @@ type Scratch struct {
 	lists [5][]board.Point
 	pos   [5][board.MaxPoints]int16
 	pts   []board.Point
+	// po is the NoGo playout position, reloaded for every rollout.
+	po board.Playout
 }
 
 // NewScratch returns a Scratch with its own random stream.
 func NewScratch(seed uint64) *Scratch {
-	return &Scratch{Rand: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+	return &Scratch{Rand: rand.New(pcg), pcg: pcg}
+}
+
+// intn returns a random int in [0, n) for 0 < n < 2³², straight from the
+// generator: the playouts' hottest draw. Its bias, at most n/2³², is far
+// below anything a playout could show.
+func (s *Scratch) intn(n int) int {
+	return int((s.pcg.Uint64() >> 32) * uint64(n) >> 32)
 }
 
 // Rollout is the evaluator that plays the game to its end. With Knowledge
@@ -48,6 +60,9 @@ func NewScratch(seed uint64) *Scratch {
 //   - Atari-Go: it captures when it can, escapes from atari by extending
 //     unless a ladder would catch the group, starts ladders that work
 //     against groups beside the last move, and avoids self-atari.
+//
+// NoGo rollouts, with or without knowledge, run on a board.Playout copy of
+// the leaf, where legality is a bit test; they leave b as it was.
 type Rollout struct {
 	Knowledge bool
 }
@@ -59,10 +74,13 @@ const maxRolloutFactor = 4
 // Evaluate plays b out and returns 1 if the player to move at the start
 // wins, 0 if they lose, 0.5 for a draw or a rollout cut off by length.
 func (r Rollout) Evaluate(b *board.Board, s *Scratch) float64 {
+	if b.Rules().Game == board.NoGo && s.po.Load(b) == nil {
+		return r.evaluateNoGo(s)
+	}
 	me := b.ToMove()
 	rules := b.Rules()
 	atari := rules.Game == board.AtariGo
-	s.reset(b)
+	s.reset(b.Stones(board.Empty))
 	captures := b.Captures(board.Black) + b.Captures(board.White)
 	limit := maxRolloutFactor * b.NumPoints()
 	passes := 0
@@ -103,7 +121,7 @@ func (r Rollout) Evaluate(b *board.Board, s *Scratch) float64 {
 				// Captures emptied points and changed which are
 				// legal: start the candidate lists again.
 				captures = n
-				s.reset(b)
+				s.reset(b.Stones(board.Empty))
 			}
 		}
 	}
@@ -120,10 +138,9 @@ func outcome(me, winner board.Color) float64 {
 	return 0
 }
 
-// reset fills both candidate lists with the empty points of b and empties
-// the reserves.
-func (s *Scratch) reset(b *board.Board) {
-	empty := b.Stones(board.Empty)
+// reset fills both candidate lists with the empty points and empties the
+// reserves.
+func (s *Scratch) reset(empty board.Bitboard) {
 	s.pts = empty.AppendPoints(s.pts[:0])
 	for _, c := range []board.Color{board.Black, board.White} {
 		s.lists[c] = append(s.lists[c][:0], s.pts...)
@@ -159,45 +176,70 @@ func (s *Scratch) add(k int, p board.Point) {
 	s.lists[k] = append(s.lists[k], p)
 }
 
-// pick chooses a legal move for c by rejection sampling. A point found
-// illegal is dropped for good: without captures (all of NoGo, and Atari-Go
-// until the capture that usually ends it) stones never leave the board, so
-// a point illegal for a player stays illegal for them.
-func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, bool) {
+// evaluateNoGo is Evaluate for NoGo, played on the scratch's Playout
+// position, where a legality test is a bit test.
+func (r Rollout) evaluateNoGo(s *Scratch) float64 {
+	po := &s.po
+	me := po.ToMove()
+	s.reset(po.Empty())
+	for {
+		c := po.ToMove()
+		var p board.Point
+		var ok bool
+		if r.Knowledge {
+			p, ok = s.pickNoGo(c)
+		} else {
+			p, ok = s.pickAny(c)
+		}
+		if !ok {
+			// No legal move: the player to move loses.
+			return outcome(me, c.Opponent())
+		}
+		if po.Play(p) != nil {
+			return 0.5 // cannot happen: p was checked legal
+		}
+		s.Moves = append(s.Moves, p)
+		s.removeAll(p)
+	}
+}
+
+// pickAny chooses a uniformly random legal NoGo move for c. A point found
+// illegal is dropped for good: stones never leave a NoGo board, so a point
+// illegal for a player stays illegal for them.
+func (s *Scratch) pickAny(c board.Color) (board.Point, bool) {
 	k := int(c)
-	if !r.Knowledge || b.Rules().Game != board.NoGo {
-		for tries := 0; len(s.lists[k]) > 0; tries++ {
-			l := s.lists[k]
-			p := l[s.Rand.IntN(len(l))]
-			if !b.IsLegalFor(c, p) {
-				s.remove(k, p)
-				continue
-			}
-			if r.Knowledge && tries < 4 && selfAtari(b, c, p) {
-				continue
-			}
+	for len(s.lists[k]) > 0 {
+		l := s.lists[k]
+		p := l[s.intn(len(l))]
+		if s.po.IsLegalFor(c, p) {
 			return p, true
 		}
-		return board.Pass, false
+		s.remove(k, p)
 	}
-	// NoGo: play a point both sides could take, preferring one that makes
-	// an eye; keep the reserve, points only c may play, for last.
+	return board.Pass, false
+}
+
+// pickNoGo plays a point both sides could take, preferring one that makes
+// an eye; it keeps the reserve, points only c may play, for last.
+func (s *Scratch) pickNoGo(c board.Color) (board.Point, bool) {
+	po := &s.po
+	k := int(c)
 	opp := c.Opponent()
 	plain, found := board.Pass, 0
 	for len(s.lists[k]) > 0 {
 		l := s.lists[k]
-		p := l[s.Rand.IntN(len(l))]
-		if !b.IsLegalFor(c, p) {
+		p := l[s.intn(len(l))]
+		if !po.IsLegalFor(c, p) {
 			s.remove(k, p)
 			continue
 		}
-		if !b.IsLegalFor(opp, p) {
+		if !po.IsLegalFor(opp, p) {
 			s.remove(k, p)
 			s.remove(int(opp), p)
 			s.add(k+2, p)
 			continue
 		}
-		if makesEye(b, c, p) {
+		if po.MakesEye(c, p) {
 			return p, true
 		}
 		if found == 0 {
@@ -212,8 +254,8 @@ func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, b
 	}
 	for len(s.lists[k+2]) > 0 {
 		l := s.lists[k+2]
-		p := l[s.Rand.IntN(len(l))]
-		if b.IsLegalFor(c, p) {
+		p := l[s.intn(len(l))]
+		if po.IsLegalFor(c, p) {
 			return p, true
 		}
 		s.remove(k+2, p)
@@ -221,26 +263,25 @@ func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, b
 	return board.Pass, false
 }
 
-// makesEye reports whether c playing p leaves a neighbouring empty point
-// whose other neighbours are all c's: in NoGo the opponent can never play
-// there (it would have no liberty, and capturing is forbidden).
-func makesEye(b *board.Board, c board.Color, p board.Point) bool {
-	for _, e := range b.Neighbors(p) {
-		if b.At(e) != board.Empty {
+// pick chooses a legal Atari-Go move for c by rejection sampling. A point
+// found illegal is dropped for good: until the capture that usually ends
+// the game stones never leave the board, so a point illegal for a player
+// stays illegal for them (Evaluate starts the lists again after a capture).
+func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, bool) {
+	k := int(c)
+	for tries := 0; len(s.lists[k]) > 0; tries++ {
+		l := s.lists[k]
+		p := l[s.intn(len(l))]
+		if !b.IsLegalFor(c, p) {
+			s.remove(k, p)
 			continue
 		}
-		eye := true
-		for _, q := range b.Neighbors(e) {
-			if q != p && b.At(q) != c {
-				eye = false
-				break
-			}
+		if r.Knowledge && tries < 4 && selfAtari(b, c, p) {
+			continue
 		}
-		if eye {
-			return true
-		}
+		return p, true
 	}
-	return false
+	return board.Pass, false
 }
 
 // selfAtari reports whether c playing p would leave its new group with one
@@ -345,7 +386,9 @@ func (s *Scratch) ladderAttack(b *board.Board, c board.Color) (board.Point, bool
 		return board.Pass, false
 	}
 	opp := c.Opponent()
-	for _, q := range append(b.Neighbors(last), last) {
+	// Copied: the neighbour slice is shared by every board of this size.
+	var buf [5]board.Point
+	for _, q := range append(append(buf[:0], b.Neighbors(last)...), last) {
 		if b.At(q) != opp || b.Liberties(q) != 2 {
 			continue
 		}
