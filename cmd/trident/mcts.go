@@ -10,6 +10,7 @@ import (
 
 	"github.com/trident-lab/trident/games/board"
 	"github.com/trident-lab/trident/games/mcts"
+	"github.com/trident-lab/trident/internal/cputime"
 	"github.com/trident-lab/trident/internal/progress"
 )
 
@@ -71,13 +72,13 @@ Example:
 				for _, threads := range []int{1, runtime.NumCPU()} {
 					cfg := v.cfg
 					cfg.Threads = threads
-					cpu0 := cpuTime()
+					cpu0 := cputime.Process()
 					res, err := mcts.New(start, cfg).Search(cmd.Context(), mcts.Budget{Playouts: playouts})
 					if err != nil {
 						return fmt.Errorf("mcts speed: %w", err)
 					}
 					perCPU := "n/a"
-					if cpu := cpuTime() - cpu0; cpu > 0 {
+					if cpu := cputime.Process() - cpu0; cpu > 0 {
 						perCPU = fmt.Sprintf("%.0f", float64(res.Playouts)/cpu.Seconds())
 					}
 					fmt.Fprintf(out, "%-36s threads %d: %8.0f sims/s wall (%d in %.2fs), %s sims per CPU-second\n", v.name, threads,

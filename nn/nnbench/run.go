@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/trident-lab/trident/internal/cputime"
 	"github.com/trident-lab/trident/internal/gemm"
 	"github.com/trident-lab/trident/nn"
 )
@@ -109,12 +110,12 @@ func median(ctx context.Context, opt Options, fn func()) (wall, cpu float64, err
 		if err := ctx.Err(); err != nil {
 			return 0, 0, err
 		}
-		start, c0 := time.Now(), processCPU()
+		start, c0 := time.Now(), cputime.Process()
 		for i := 0; i < inner; i++ {
 			fn()
 		}
 		walls[r] = float64(time.Since(start).Nanoseconds()) / 1e6 / float64(inner)
-		cpus[r] = float64((processCPU() - c0).Nanoseconds()) / 1e6 / float64(inner)
+		cpus[r] = float64((cputime.Process() - c0).Nanoseconds()) / 1e6 / float64(inner)
 	}
 	slices.Sort(walls)
 	slices.Sort(cpus)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trident-lab/trident/internal/cputime"
 	"github.com/trident-lab/trident/internal/gemm"
 	"github.com/trident-lab/trident/nn"
 )
@@ -108,12 +109,12 @@ func timed(b *testing.B, fn func()) {
 	fn()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		fn()
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
-	b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((cputime.Process()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkMMoEStep(b *testing.B) {

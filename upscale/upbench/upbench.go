@@ -31,6 +31,7 @@ import (
 	"github.com/disintegration/imaging"
 	"golang.org/x/image/draw"
 
+	"github.com/trident-lab/trident/internal/cputime"
 	"github.com/trident-lab/trident/quality"
 	"github.com/trident-lab/trident/raster"
 	"github.com/trident-lab/trident/upscale"
@@ -298,12 +299,12 @@ func Speed(ctx context.Context, src *raster.Image, w, h, reps int, cs []Contesta
 		}
 		t := Timing{Name: c.Name, Seconds: math.Inf(1), CPUSeconds: math.Inf(1)}
 		for r := 0; r < reps; r++ {
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), cputime.Process()
 			if err := run(ctx); err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Name, err)
 			}
 			t.Seconds = math.Min(t.Seconds, time.Since(start).Seconds())
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Process() - cpu0
 			if c.child != nil {
 				cpu = c.child()
 			}
