@@ -140,83 +140,83 @@ func SumAll(x *Tensor) *Tensor { return Sum(x, false) }
 // MeanAll returns the mean of all elements as a scalar.
 func MeanAll(x *Tensor) *Tensor { return Mean(x, false) }
 
+// lanes calls fn with the offset of the first element of every lane along
+// axis: the n elements base, base+stride, ..., base+(n-1)·stride.
+func lanes(shape []int, axis int, fn func(base, n, stride int)) {
+	outer, n, inner := splitAt(shape, axis)
+	for o := 0; o < outer; o++ {
+		for in := 0; in < inner; in++ {
+			fn(o*n*inner+in, n, inner)
+		}
+	}
+}
+
+// laneMax returns the largest element of a lane.
+func laneMax(d []float32, base, n, stride int) float32 {
+	m := float32(math.Inf(-1))
+	for k := 0; k < n; k++ {
+		m = max(m, d[base+k*stride])
+	}
+	return m
+}
+
 // Softmax normalizes exp(x) along axis to sum to one.
 func Softmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("Softmax", axis, x.Dims())
-	outer, n, inner := splitAt(x.Shape, axis)
 	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
-	for o := 0; o < outer; o++ {
-		for in := 0; in < inner; in++ {
-			base := o*n*inner + in
-			m := float32(math.Inf(-1))
-			for k := 0; k < n; k++ {
-				m = max(m, x.Data[base+k*inner])
-			}
-			var s float64
-			for k := 0; k < n; k++ {
-				e := math.Exp(float64(x.Data[base+k*inner] - m))
-				out.Data[base+k*inner] = float32(e)
-				s += e
-			}
-			for k := 0; k < n; k++ {
-				out.Data[base+k*inner] = float32(float64(out.Data[base+k*inner]) / s)
-			}
+	lanes(x.Shape, axis, func(base, n, stride int) {
+		m := laneMax(x.Data, base, n, stride)
+		var s float64
+		for k := 0; k < n; k++ {
+			e := math.Exp(float64(x.Data[base+k*stride] - m))
+			out.Data[base+k*stride] = float32(e)
+			s += e
 		}
-	}
+		for k := 0; k < n; k++ {
+			out.Data[base+k*stride] = float32(float64(out.Data[base+k*stride]) / s)
+		}
+	})
 	return record(out, "Softmax", func(out *Tensor, g []float32, ig [][]float32) {
 		gx := ig[0]
-		for o := 0; o < outer; o++ {
-			for in := 0; in < inner; in++ {
-				base := o*n*inner + in
-				var dot float64
-				for k := 0; k < n; k++ {
-					dot += float64(g[base+k*inner] * out.Data[base+k*inner])
-				}
-				for k := 0; k < n; k++ {
-					i := base + k*inner
-					gx[i] += out.Data[i] * (g[i] - float32(dot))
-				}
+		lanes(out.Shape, axis, func(base, n, stride int) {
+			var dot float64
+			for k := 0; k < n; k++ {
+				dot += float64(g[base+k*stride] * out.Data[base+k*stride])
 			}
-		}
+			for k := 0; k < n; k++ {
+				i := base + k*stride
+				gx[i] += out.Data[i] * (g[i] - float32(dot))
+			}
+		})
 	}, x)
 }
 
 // LogSoftmax returns log(Softmax(x, axis)), computed stably.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("LogSoftmax", axis, x.Dims())
-	outer, n, inner := splitAt(x.Shape, axis)
 	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
-	for o := 0; o < outer; o++ {
-		for in := 0; in < inner; in++ {
-			base := o*n*inner + in
-			m := float32(math.Inf(-1))
-			for k := 0; k < n; k++ {
-				m = max(m, x.Data[base+k*inner])
-			}
-			var s float64
-			for k := 0; k < n; k++ {
-				s += math.Exp(float64(x.Data[base+k*inner] - m))
-			}
-			lse := float64(m) + math.Log(s)
-			for k := 0; k < n; k++ {
-				out.Data[base+k*inner] = float32(float64(x.Data[base+k*inner]) - lse)
-			}
+	lanes(x.Shape, axis, func(base, n, stride int) {
+		m := laneMax(x.Data, base, n, stride)
+		var s float64
+		for k := 0; k < n; k++ {
+			s += math.Exp(float64(x.Data[base+k*stride] - m))
 		}
-	}
+		lse := float64(m) + math.Log(s)
+		for k := 0; k < n; k++ {
+			out.Data[base+k*stride] = float32(float64(x.Data[base+k*stride]) - lse)
+		}
+	})
 	return record(out, "LogSoftmax", func(out *Tensor, g []float32, ig [][]float32) {
 		gx := ig[0]
-		for o := 0; o < outer; o++ {
-			for in := 0; in < inner; in++ {
-				base := o*n*inner + in
-				var gs float64
-				for k := 0; k < n; k++ {
-					gs += float64(g[base+k*inner])
-				}
-				for k := 0; k < n; k++ {
-					i := base + k*inner
-					gx[i] += g[i] - float32(math.Exp(float64(out.Data[i])))*float32(gs)
-				}
+		lanes(out.Shape, axis, func(base, n, stride int) {
+			var gs float64
+			for k := 0; k < n; k++ {
+				gs += float64(g[base+k*stride])
 			}
-		}
+			for k := 0; k < n; k++ {
+				i := base + k*stride
+				gx[i] += g[i] - float32(math.Exp(float64(out.Data[i])))*float32(gs)
+			}
+		})
 	}, x)
 }
