@@ -13,6 +13,9 @@
 // Interpolate is frame generation in the manner of DLSS 3: it synthesises
 // the frame between two final frames from the later one's motion vectors
 // (forward warp with a depth test, occlusion-aware blending, hole filling
-// from the background). SVGF denoises path-traced frames (render's
+// from the background). InterpolateFlow does the same for video, without
+// vectors or depth: EstimateFlow measures the motion both ways by
+// hierarchical block matching, and a forward-backward check takes the place
+// of the depth test. SVGF denoises path-traced frames (render's
 // PathFrame) by spatiotemporal variance-guided filtering.
 package temporal

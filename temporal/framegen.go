@@ -46,43 +46,9 @@ func Interpolate(ctx context.Context, a, b *render.Frame) (*raster.Image, error)
 	}
 	mx, my, dB, dA := b.Motion.Planes[0], b.Motion.Planes[1], b.Depth.Planes[0], a.Depth.Planes[0]
 
-	// Forward warp: key = depth bits (positive floats order as integers)
-	// above the source index.
-	const empty = math.MaxUint64
-	zb := make([]atomic.Uint64, w*h)
-	for i := range zb {
-		zb[i].Store(empty)
-	}
-	err := rows(ctx, h, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			for x := 0; x < w; x++ {
-				p := y*w + x
-				qx := int(math.Floor(float64(float32(x) + 0.5 - 0.5*mx[p])))
-				qy := int(math.Floor(float64(float32(y) + 0.5 - 0.5*my[p])))
-				if qx < 0 || qy < 0 || qx >= w || qy >= h {
-					continue
-				}
-				key := uint64(math.Float32bits(max(dB[p], 0)))<<32 | uint64(p)
-				cell := &zb[qy*w+qx]
-				for {
-					old := cell.Load()
-					if key >= old || cell.CompareAndSwap(old, key) {
-						break
-					}
-				}
-			}
-		}
-	})
+	src, err := forwardWarp(ctx, w, h, mx, my, dB)
 	if err != nil {
 		return nil, err
-	}
-	src := make([]int32, w*h) // source pixel in b, −1 for a hole
-	for i := range zb {
-		if k := zb[i].Load(); k == empty {
-			src[i] = -1
-		} else {
-			src[i] = int32(k & 0xffffffff)
-		}
 	}
 	pa := [3][]float32{a.Color.Planes[0], a.Color.Planes[1], a.Color.Planes[2]}
 	pb := [3][]float32{b.Color.Planes[0], b.Color.Planes[1], b.Color.Planes[2]}
@@ -130,6 +96,52 @@ func Interpolate(ctx context.Context, a, b *render.Frame) (*raster.Image, error)
 		return nil, err
 	}
 	return out, nil
+}
+
+// forwardWarp moves every pixel p of a w×h image to p − ½·motion(p), the
+// middle of the interval, and returns for each target pixel the source
+// pixel that landed there, −1 where none did. Where several land on one
+// pixel the lowest priority wins (depth: the nearest surface), then the
+// lowest index, by an atomic minimum of the two packed into one key
+// (non-negative floats order as their bit patterns).
+func forwardWarp(ctx context.Context, w, h int, mx, my, priority []float32) ([]int32, error) {
+	const empty = math.MaxUint64
+	zb := make([]atomic.Uint64, w*h)
+	for i := range zb {
+		zb[i].Store(empty)
+	}
+	err := rows(ctx, h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := 0; x < w; x++ {
+				p := y*w + x
+				qx := int(math.Floor(float64(float32(x) + 0.5 - 0.5*mx[p])))
+				qy := int(math.Floor(float64(float32(y) + 0.5 - 0.5*my[p])))
+				if qx < 0 || qy < 0 || qx >= w || qy >= h {
+					continue
+				}
+				key := uint64(math.Float32bits(max(priority[p], 0)))<<32 | uint64(p)
+				cell := &zb[qy*w+qx]
+				for {
+					old := cell.Load()
+					if key >= old || cell.CompareAndSwap(old, key) {
+						break
+					}
+				}
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	src := make([]int32, w*h)
+	for i := range zb {
+		if k := zb[i].Load(); k == empty {
+			src[i] = -1
+		} else {
+			src[i] = int32(k & 0xffffffff)
+		}
+	}
+	return src, nil
 }
 
 // crackSource fills a one-pixel crack: if both neighbours along a row or a

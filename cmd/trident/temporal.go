@@ -20,19 +20,25 @@ import (
 func newTemporalCmd() *cobra.Command {
 	var (
 		method, in, out string
-		sharpen         bool
+		sharpen, flow   bool
 		sharpness       float64
 	)
 	cmd := &cobra.Command{
 		Use:   "temporal",
-		Short: "Run TAA or the temporal upscaler (TSR) over a rendered or captured sequence",
+		Short: "Run TAA, the temporal upscaler (TSR), SVGF or frame generation over a sequence",
 		Long: `temporal reads the sequence directory --in (the layout "trident render" writes,
 see its help) and runs one method over its frames in order, writing
 OUT/frame0000.exr, ... (linear float32 EXR, atomically):
 
   taa   anti-aliasing at render resolution (output at render size)
   tsr   temporal upscaling from render to display resolution
-  svgf  denoising of a path-traced sequence (render --path-spp)
+  svgf      denoising of a path-traced sequence (render --path-spp)
+  framegen  frame generation: doubles the frame rate, writing input frame i
+            as OUT/frame(2i) and the frame synthesised between inputs i and
+            i+1 as OUT/frame(2i+1), from color.exr at render size and the
+            later frame's motion vectors and depth; with --flow from optical
+            flow estimated between the colour images instead (video: then
+            only scene.json and each frame's color.exr are read)
 
 When the sequence has references, the mean PSNR and FLIP of the output are
 printed (TSR and SVGF, or TAA when render and display sizes agree).
@@ -42,8 +48,14 @@ printed (TSR and SVGF, or TAA when render and display sizes agree).
 			if in == "" || out == "" {
 				return fmt.Errorf("--in and --out are required")
 			}
-			if method != "taa" && method != "tsr" && method != "svgf" {
-				return fmt.Errorf("--method %q: want taa, tsr or svgf", method)
+			if method != "taa" && method != "tsr" && method != "svgf" && method != "framegen" {
+				return fmt.Errorf("--method %q: want taa, tsr, svgf or framegen", method)
+			}
+			if flow && method != "framegen" {
+				return fmt.Errorf("--flow applies to --method framegen only")
+			}
+			if method == "framegen" {
+				return runFrameGen(cmd, in, out, flow)
 			}
 			seq, err := render.Open(in)
 			if err != nil {
@@ -126,12 +138,111 @@ printed (TSR and SVGF, or TAA when render and display sizes agree).
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&method, "method", "tsr", "taa, tsr or svgf")
+	cmd.Flags().StringVar(&method, "method", "tsr", "taa, tsr, svgf or framegen")
+	cmd.Flags().BoolVar(&flow, "flow", false, "framegen: estimate motion by optical flow instead of reading motion vectors")
 	cmd.Flags().StringVar(&in, "in", "", "sequence directory")
 	cmd.Flags().StringVar(&out, "out", "", "output directory")
 	cmd.Flags().BoolVar(&sharpen, "sharpen", false, "apply RCAS to the output")
 	cmd.Flags().Float64Var(&sharpness, "sharpness", 0.2, "RCAS sharpness in stops (0 = strongest)")
 	return cmd
+}
+
+// runFrameGen doubles the frame rate of the sequence in dir in, from its
+// motion vectors or, with flow, from optical flow between the colour images
+// (then only scene.json and color.exr are needed, as for video).
+func runFrameGen(cmd *cobra.Command, in, out string, flow bool) error {
+	var (
+		meta render.Meta
+		load func(i int) (*render.Frame, error)
+	)
+	if flow {
+		data, err := os.ReadFile(filepath.Join(in, render.MetaFile))
+		if err != nil {
+			return fmt.Errorf("sequence %s: %w", in, err)
+		}
+		if meta, err = render.ParseMeta(data); err != nil {
+			return fmt.Errorf("sequence %s: %w", in, err)
+		}
+		w, h := meta.Render[0], meta.Render[1]
+		load = func(i int) (*render.Frame, error) {
+			p := filepath.Join(render.FrameDir(in, i), render.ColorFile)
+			m, err := raster.Load(p, w*h)
+			if err != nil {
+				return nil, fmt.Errorf("frame %d: %w", i, err)
+			}
+			if m.Width != w || m.Height != h || m.ColourChannels() != 3 {
+				return nil, fmt.Errorf("frame %d: %s is %dx%d with %d colour channels, want %dx%d RGB", i, p, m.Width, m.Height, m.ColourChannels(), w, h)
+			}
+			m.Planes = m.Planes[:3]
+			return &render.Frame{Index: i, Color: m}, nil
+		}
+	} else {
+		seq, err := render.Open(in)
+		if err != nil {
+			return err
+		}
+		if seq.Meta.PathSPP > 0 {
+			return fmt.Errorf("%s: --method framegen needs a rasterised sequence; this one is path-traced", in)
+		}
+		meta = seq.Meta
+		load = func(i int) (*render.Frame, error) {
+			f, err := seq.Frame(i)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", in, err)
+			}
+			return f, nil
+		}
+	}
+	if meta.Frames < 2 {
+		return fmt.Errorf("%s: frame generation needs at least 2 frames, the sequence has %d", in, meta.Frames)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	save := func(k int, m *raster.Image) error {
+		return raster.Save(filepath.Join(out, fmt.Sprintf("frame%04d.exr", k)), m)
+	}
+	name := "framegen"
+	if flow {
+		name = "framegen --flow"
+	}
+	bar := progress.New(cmd.ErrOrStderr(), meta.Frames-1, name)
+	prev, err := load(0)
+	if err != nil {
+		return err
+	}
+	if err := save(0, prev.Color); err != nil {
+		return err
+	}
+	var took time.Duration
+	for i := 1; i < meta.Frames; i++ {
+		cur, err := load(i)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		var mid *raster.Image
+		if flow {
+			mid, err = temporal.InterpolateFlow(cmd.Context(), prev.Color, cur.Color)
+		} else {
+			mid, err = temporal.Interpolate(cmd.Context(), prev, cur)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: frames %d and %d: %w", in, i-1, i, err)
+		}
+		took += time.Since(start)
+		if err := save(2*i-1, mid); err != nil {
+			return err
+		}
+		if err := save(2*i, cur.Color); err != nil {
+			return err
+		}
+		prev = cur
+		bar.Add(1, "")
+	}
+	bar.Finish()
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %d frames -> %d in %s, %.1f ms per generated frame\n", name, meta.Frames, 2*meta.Frames-1, out, float64(took.Microseconds())/1000/float64(meta.Frames-1))
+	return nil
 }
 
 func newTemporalBenchCmd() *cobra.Command {
@@ -157,9 +268,12 @@ then the methods in table order).
 Frame generation: --gen-pairs pairs of anti-aliased frames (the reference
 rendering) 2 and 4 frames apart at display size; the middle frame is
 synthesised from the later frame's motion vectors (forward warp, depth test,
-hole filling from the background) and by blending the two, and both are
-scored against the truly rendered middle frame. (ffmpeg's minterpolate is not
-compared.) --gen-pairs 0 skips it.
+hole filling from the background), from optical flow estimated between the
+two colour images (as for video), by blending the two and, when ffmpeg is on
+PATH, by its minterpolate filter (mci, aobmc, bidir, vsbmc; it is given the
+frames one gap before and after the pair too, as it outputs nothing from two
+frames alone), and each is scored against the truly rendered middle frame.
+--gen-pairs 0 skips it.
 
 Denoising: --denoise-frames path-traced frames per scene at render size, one
 path per pixel, the first half not scored, denoised with SVGF and scored with
@@ -206,16 +320,26 @@ the noisy input against a 128-path reference. --denoise-frames 0 skips it.`,
 				fmt.Fprintf(w, "tsr %s fsr1 (PSNR %+.2f dB, FLIP %+.4f, flicker %.2f vs %.2f)\n", verdict, t.PSNR-f.PSNR, t.FLIP-f.FLIP, t.Flicker, f.Flicker)
 			}
 			if genPairs > 0 {
+				ff := tbench.FFmpeg()
 				fmt.Fprintf(w, "\nframe generation at %dx%d, %d pairs, %d-spp frames; PSNR dB / FLIP of the middle frame\n", o.DisplayW, o.DisplayH, genPairs, spp)
-				fmt.Fprintf(w, "%-8s %4s %8s %8s %8s %8s %9s\n", "scene", "gap", "blend", "FLIP", "framegen", "FLIP", "ms/frame")
+				fmt.Fprintf(w, "(framegen: motion vectors and depth; flow: optical flow from the colour alone; minterp: ffmpeg minterpolate)\n")
+				fmt.Fprintf(w, "%-8s %4s %7s %7s %8s %7s %7s %7s %7s %7s %8s %8s\n", "scene", "gap", "blend", "FLIP", "framegen", "FLIP", "flow", "FLIP", "minterp", "FLIP", "ms(mv)", "ms(flow)")
 				for _, gap := range []int{2, 4} {
-					gs, err := tbench.FrameGen(cmd.Context(), names, o.DisplayW, o.DisplayH, spp, gap, genPairs)
+					gs, err := tbench.FrameGen(cmd.Context(), names, o.DisplayW, o.DisplayH, spp, gap, genPairs, ff)
 					if err != nil {
 						return err
 					}
 					for _, g := range gs {
-						fmt.Fprintf(w, "%-8s %4d %8.2f %8.4f %8.2f %8.4f %9.1f\n", g.Scene, g.Gap, g.BlendPSNR, g.BlendFLIP, g.GenPSNR, g.GenFLIP, g.GenMsPerFrame)
+						mi, mf := "-", "-"
+						if g.Minterp {
+							mi, mf = fmt.Sprintf("%.2f", g.MinterpPSNR), fmt.Sprintf("%.4f", g.MinterpFLIP)
+						}
+						fmt.Fprintf(w, "%-8s %4d %7.2f %7.4f %8.2f %7.4f %7.2f %7.4f %7s %7s %8.1f %8.1f\n", g.Scene, g.Gap, g.BlendPSNR, g.BlendFLIP,
+							g.GenPSNR, g.GenFLIP, g.FlowPSNR, g.FlowFLIP, mi, mf, g.GenMsPerFrame, g.FlowMsPerFrame)
 					}
+				}
+				if ff == "" {
+					fmt.Fprintln(w, "ffmpeg not found on PATH: minterpolate not compared (Debian: apt-get install ffmpeg)")
 				}
 			}
 			if denoiseFrames > 0 {

@@ -38,6 +38,18 @@ func TestRenderAndTemporalCommands(t *testing.T) {
 			t.Errorf("tsr printed no scores: %q", out)
 		}
 	}
+	for _, flow := range []bool{false, true} {
+		args := []string{"temporal", "--method", "framegen", "--in", seq, "--out", filepath.Join(dir, "fg")}
+		if flow {
+			args = append(args, "--flow")
+		}
+		if _, err := runTrident(args...); err != nil {
+			t.Fatalf("framegen (flow %v): %v", flow, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "fg", "frame0004.exr")); err != nil {
+			t.Errorf("framegen (flow %v): %v", flow, err)
+		}
+	}
 	pseq := filepath.Join(dir, "pseq")
 	if _, err := runTrident("render", "--scene", "fence", "--frames", "2", "--render", "24x16", "--path-spp", "1", "--spp", "8", "--out", pseq); err != nil {
 		t.Fatal(err)
@@ -60,7 +72,8 @@ func TestRenderAndTemporalCommands(t *testing.T) {
 		want string
 	}{
 		{[]string{"temporal", "--in", seq, "--out", dir}, "frame 1: missing"},
-		{[]string{"temporal", "--method", "nlm", "--in", seq, "--out", dir}, "want taa, tsr or svgf"},
+		{[]string{"temporal", "--method", "nlm", "--in", seq, "--out", dir}, "want taa, tsr, svgf or framegen"},
+		{[]string{"temporal", "--method", "tsr", "--flow", "--in", seq, "--out", dir}, "framegen only"},
 		{[]string{"temporal", "--in", filepath.Join(dir, "none"), "--out", dir}, "scene.json"},
 		{[]string{"render", "--scene", "moon", "--out", dir}, `unknown scene "moon"`},
 		{[]string{"render", "--render", "64x36", "--display", "32x18", "--out", dir}, "smaller than render"},

@@ -1,8 +1,10 @@
 // Package tbench measures temporal reconstruction on rendered clips: every
 // built-in scene through the raw jittered frames (nearest-neighbour
 // enlarged), bicubic, FSR 1, TAA followed by FSR 1, and the temporal
-// upscaler TSR, scored against the supersampled reference. It backs
-// "trident temporal-bench".
+// upscaler TSR, scored against the supersampled reference; frame
+// generation (from motion vectors, from optical flow, blending and, when
+// installed, ffmpeg's minterpolate) against the rendered middle frame; and
+// SVGF denoising. It backs "trident temporal-bench".
 package tbench
 
 import (
@@ -14,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/trident-lab/trident/internal/cputime"
 	"github.com/trident-lab/trident/quality"
 	"github.com/trident-lab/trident/raster"
 	"github.com/trident-lab/trident/render"
@@ -150,12 +153,12 @@ func runScene(ctx context.Context, c Config, name string, step func()) ([]Result
 			scored++
 		}
 		for mi := range methods {
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), cputime.Process()
 			img, err := procs[mi](ctx, f)
 			if err != nil {
 				return nil, fmt.Errorf("%s, frame %d: %w", methods[mi], fi, err)
 			}
-			el, cpu := time.Since(start), cpuTime()-cpu0
+			el, cpu := time.Since(start), cputime.Process()-cpu0
 			if !score {
 				prev[mi] = img
 				continue

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/trident-lab/trident/quality"
+	"github.com/trident-lab/trident/raster"
 	"github.com/trident-lab/trident/render"
 )
 
@@ -44,15 +46,56 @@ func TestRun(t *testing.T) {
 }
 
 func TestFrameGen(t *testing.T) {
-	rs, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 4, 1)
+	rs, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 4, 1, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 1 || rs[0].GenPSNR < 10 || rs[0].BlendPSNR < 10 || rs[0].GenFLIP <= 0 {
+	if len(rs) != 1 || rs[0].GenPSNR < 10 || rs[0].BlendPSNR < 10 || rs[0].FlowPSNR < 10 || rs[0].GenFLIP <= 0 || rs[0].FlowFLIP <= 0 || rs[0].Minterp {
 		t.Fatalf("%+v", rs)
 	}
-	if _, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 3, 1); err == nil {
+	if _, err := FrameGen(context.Background(), []string{"city"}, 48, 27, 2, 3, 1, ""); err == nil {
 		t.Error("odd gap accepted")
+	}
+}
+
+func TestMinterpolate(t *testing.T) {
+	ff := FFmpeg()
+	if ff == "" {
+		t.Skip("ffmpeg not on PATH")
+	}
+	s, err := render.NewScene("city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fr [4]*raster.Image
+	for i := range fr {
+		if fr[i], err = s.Reference(context.Background(), 2*i, 64, 36, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := Minterpolate(context.Background(), ff, fr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := quality.PSNR(fr[1], m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := quality.PSNR(fr[2], m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The middle frame lies between its neighbours: closer to each than
+	// they are to one another.
+	d, err := quality.PSNR(fr[1], fr[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(p > d && q > d) {
+		t.Errorf("minterpolate's frame: %.2f and %.2f dB from its neighbours, which are %.2f dB apart", p, q, d)
+	}
+	if _, err := Minterpolate(context.Background(), ff, [4]*raster.Image{fr[0], nil, fr[2], fr[3]}); err == nil {
+		t.Error("missing frame accepted")
 	}
 }
 
