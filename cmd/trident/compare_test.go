@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,17 +9,6 @@ import (
 
 	"github.com/trident-lab/trident/raster"
 )
-
-func runCompare(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newCompareCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
 
 func TestCompareCommand(t *testing.T) {
 	dir := t.TempDir()
@@ -61,7 +49,7 @@ func TestCompareCommand(t *testing.T) {
 		{"one argument", []string{refPath}, nil, "accepts 2 arg(s)"},
 	}
 	for _, tt := range tests {
-		out, err := runCompare(t, tt.args...)
+		out, err := runCmd(t, newCompareCmd(), "", tt.args...)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
@@ -78,7 +66,7 @@ func TestCompareCommand(t *testing.T) {
 		}
 	}
 
-	out, err := runCompare(t, "--json", refPath, refPath)
+	out, err := runCmd(t, newCompareCmd(), "", "--json", refPath, refPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,30 +1,16 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/trident-lab/trident/games/sgf"
 )
 
-func runGameCmd(t *testing.T, cmd *cobra.Command, stdin string, args ...string) (string, error) {
-	t.Helper()
-	var out strings.Builder
-	cmd.SetIn(strings.NewReader(stdin))
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
-	return out.String(), err
-}
-
 func TestGTPCommand(t *testing.T) {
-	out, err := runGameCmd(t, newGTPCmd(), "1 name\n2 boardsize 5\n3 play b C3\n4 play w C3\n5 genmove w\n6 quit\n",
+	out, err := runCmd(t, newGTPCmd(), "1 name\n2 boardsize 5\n3 play b C3\n4 play w C3\n5 genmove w\n6 quit\n",
 		"--game", "nogo", "--size", "5", "--playouts", "100", "--time", "0", "--threads", "1")
 	if err != nil {
 		t.Fatal(err)
@@ -37,14 +23,14 @@ func TestGTPCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--game", "chess"}, {"--size", "20"}, {"--time", "0"}, {"--resign", "1.5"},
 	} {
-		if _, err := runGameCmd(t, newGTPCmd(), "", args...); err == nil {
+		if _, err := runCmd(t, newGTPCmd(), "", args...); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
 }
 
 func TestBotzoneCommand(t *testing.T) {
-	out, err := runGameCmd(t, newBotzoneCmd(), `{"requests":[{"x":-1,"y":-1}],"responses":[]}`+"\n",
+	out, err := runCmd(t, newBotzoneCmd(), `{"requests":[{"x":-1,"y":-1}],"responses":[]}`+"\n",
 		"--game", "nogo", "--playouts", "100", "--threads", "1")
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +38,14 @@ func TestBotzoneCommand(t *testing.T) {
 	if !strings.HasPrefix(out, `{"response":{"x":`) {
 		t.Errorf("output %q", out)
 	}
-	if _, err := runGameCmd(t, newBotzoneCmd(), "{bad json\n", "--playouts", "10"); err == nil {
+	if _, err := runCmd(t, newBotzoneCmd(), "{bad json\n", "--playouts", "10"); err == nil {
 		t.Error("bad input accepted")
 	}
 }
 
 func TestPlayCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "game.sgf")
-	out, err := runGameCmd(t, newPlayCmd(), "C3\nC3\nundo\nB2\nquit\n",
+	out, err := runCmd(t, newPlayCmd(), "C3\nC3\nundo\nB2\nquit\n",
 		"--size", "5", "--playouts", "100", "--time", "0", "--threads", "1", "--sgf", path)
 	if err != nil {
 		t.Fatal(err)

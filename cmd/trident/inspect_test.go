@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,17 +9,6 @@ import (
 
 	"github.com/trident-lab/trident/safetensors"
 )
-
-func runInspect(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newInspectCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
 
 func TestInspectCommand(t *testing.T) {
 	dir := t.TempDir()
@@ -36,7 +24,7 @@ func TestInspectCommand(t *testing.T) {
 	if err := safetensors.WriteFile(path, f); err != nil {
 		t.Fatal(err)
 	}
-	out, err := runInspect(t, path)
+	out, err := runCmd(t, newInspectCmd(), "", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,12 +47,12 @@ func TestInspectCommand(t *testing.T) {
 	if err := os.WriteFile(bad, b[:len(b)-1], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = runInspect(t, bad)
+	_, err = runCmd(t, newInspectCmd(), "", bad)
 	if err == nil || !strings.Contains(err.Error(), "bad.safetensors") || !strings.Contains(err.Error(), "run past the end") ||
 		strings.Contains(err.Error(), "\n") {
 		t.Errorf("truncated file: error %v", err)
 	}
-	if _, err := runInspect(t); err == nil {
+	if _, err := runCmd(t, newInspectCmd(), ""); err == nil {
 		t.Error("inspect without a file succeeded")
 	}
 }

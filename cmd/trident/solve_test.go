@@ -1,21 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
-
-func runSolve(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newSolveCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
 
 func TestSolveCommand(t *testing.T) {
 	tests := []struct {
@@ -28,7 +16,7 @@ func TestSolveCommand(t *testing.T) {
 		{[]string{"--game", "nogo", "--size", "3x3", "--moves", "B2"}, []string{"white to move after 1 moves", "value:"}},
 	}
 	for _, tc := range tests {
-		out, err := runSolve(t, tc.args...)
+		out, err := runCmd(t, newSolveCmd(), "", tc.args...)
 		if err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
@@ -55,7 +43,7 @@ func TestSolveCommandErrors(t *testing.T) {
 		{[]string{"--size", "3x3", "--tt-bits", "99"}, "bits"},
 	}
 	for _, tc := range tests {
-		_, err := runSolve(t, tc.args...)
+		_, err := runCmd(t, newSolveCmd(), "", tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
 		}

@@ -10,17 +10,6 @@ import (
 	"github.com/trident-lab/trident/raster"
 )
 
-func runSR(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newSRCmd()
-	var buf bytes.Buffer
-	cmd.SetOut(&buf)
-	cmd.SetErr(&buf)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return buf.String(), err
-}
-
 func TestSRTrainCommand(t *testing.T) {
 	photos := t.TempDir()
 	for k, name := range []string{"a.png", "b.png"} {
@@ -36,7 +25,7 @@ func TestSRTrainCommand(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "run")
 	base := []string{"train", "--photos", photos, "--val", "b.png", "--steps", "2", "--batch", "2", "--patch", "8", "--out", out}
-	text, err := runSR(t, append(base, "--epochs", "1")...)
+	text, err := runCmd(t, newSRCmd(), "", append(base, "--epochs", "1")...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
@@ -46,7 +35,7 @@ func TestSRTrainCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "x2.safetensors")); err != nil {
 		t.Error(err)
 	}
-	if text, err := runSR(t, append(base, "--epochs", "2", "--resume")...); err != nil || !strings.Contains(text, "epoch 2/2") {
+	if text, err := runCmd(t, newSRCmd(), "", append(base, "--epochs", "2", "--resume")...); err != nil || !strings.Contains(text, "epoch 2/2") {
 		t.Errorf("resume: %v\n%s", err, text)
 	}
 
@@ -60,7 +49,7 @@ func TestSRTrainCommand(t *testing.T) {
 		{[]string{"train", "--photos", filepath.Join(photos, "none"), "--out", t.TempDir()}, "--photos"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--scale", "7", "--out", t.TempDir()}, "scale 7"},
 	} {
-		if _, err := runSR(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := runCmd(t, newSRCmd(), "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
 		}
 	}
