@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/trident-lab/trident/quality"
 	"github.com/trident-lab/trident/upscale"
@@ -22,16 +21,10 @@ func demoSR(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "test card %dx%d, halved (area filter), enlarged back 2x by the shipped network (sr/weights/x2.safetensors):\n", ref.Width, ref.Height)
 	fmt.Fprintf(w, "%-8s %9s %9s %8s\n", "method", "PSNR dB", "PSNR-Y", "ms")
 	for _, name := range []string{"bicubic", "neural"} {
-		u, err := upscale.New(name, upscale.DefaultOptions())
+		out, ms, err := enlargeTimed(ctx, name, low, ref.Width, ref.Height)
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		out, err := upscale.ResizePerceptual(ctx, u, low, ref.Width, ref.Height)
-		if err != nil {
-			return err
-		}
-		ms := time.Since(start).Seconds() * 1000
 		psnr, err := quality.PSNR(ref, out)
 		if err != nil {
 			return err
