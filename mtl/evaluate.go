@@ -14,12 +14,7 @@ func Evaluate(n *Network, d *Dataset, batchSize int) []TaskMetrics {
 	preds := make([][]int, T)
 	losses := make([]float64, T)
 	n.Params.NoGrad(func() {
-		for start := 0; start < d.Rows; start += batchSize {
-			end := min(start+batchSize, d.Rows)
-			idx := make([]int, end-start)
-			for i := range idx {
-				idx[i] = start + i
-			}
+		forBatches(d, batchSize, func(idx []int) {
 			b := d.Batch(idx)
 			outs := n.Forward(b, false)
 			for t, task := range n.Tasks {
@@ -41,7 +36,7 @@ func Evaluate(n *Network, d *Dataset, batchSize int) []TaskMetrics {
 					scores[t] = append(scores[t], outs[t].Data...)
 				}
 			}
-		}
+		})
 	})
 	out := make([]TaskMetrics, T)
 	for t, task := range n.Tasks {
@@ -85,12 +80,7 @@ func Evaluate(n *Network, d *Dataset, batchSize int) []TaskMetrics {
 func Predict(n *Network, d *Dataset, batchSize int) [][]float32 {
 	out := make([][]float32, len(n.Tasks))
 	n.Params.NoGrad(func() {
-		for start := 0; start < d.Rows; start += batchSize {
-			end := min(start+batchSize, d.Rows)
-			idx := make([]int, end-start)
-			for i := range idx {
-				idx[i] = start + i
-			}
+		forBatches(d, batchSize, func(idx []int) {
 			outs := n.Forward(d.Batch(idx), false)
 			for t, task := range n.Tasks {
 				switch task.Kind {
@@ -101,7 +91,20 @@ func Predict(n *Network, d *Dataset, batchSize int) [][]float32 {
 				}
 				out[t] = append(out[t], outs[t].Data...)
 			}
-		}
+		})
 	})
 	return out
+}
+
+// forBatches calls fn with the row indices of d in consecutive batches of at
+// most size rows.
+func forBatches(d *Dataset, size int, fn func(idx []int)) {
+	for start := 0; start < d.Rows; start += size {
+		end := min(start+size, d.Rows)
+		idx := make([]int, end-start)
+		for i := range idx {
+			idx[i] = start + i
+		}
+		fn(idx)
+	}
 }
