@@ -60,8 +60,8 @@ func TestAMDApproximations(t *testing.T) {
 // lob = 1/2: weight 1 at the tap under the sample, 0 at distance 1.
 func TestEASUWeightsOnFlatLuma(t *testing.T) {
 	var w [12]float32
-	a := easuPlus(1, 1, 1, 1, 1)
-	if a != [4]float32{} {
+	dX, dY, lX, lY := easuPlus(1, 1, 1, 1, 1)
+	if a := [4]float32{dX, dY, lX, lY}; a != [4]float32{} {
 		t.Fatalf("flat '+' analysis = %v, want zeros", a)
 	}
 	easuKernel(&w, 0, 0, 0, 0, 0)

@@ -219,12 +219,17 @@ func checkSizes(u Upscaler, dw, dh, sw, sh int) error {
 // parallelRows calls fn on bands of rows [y0, y1) covering [0, n) from
 // GOMAXPROCS goroutines, stopping early when ctx is cancelled.
 func parallelRows(ctx context.Context, n int, fn func(y0, y1 int)) error {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
 	// Bands of a few rows keep the load balanced without much overhead.
-	const band = 8
+	return parallelBands(ctx, n, 8, func() func(y0, y1 int) { return fn })
+}
+
+// parallelBands is parallelRows with bands of the given height and a
+// function per goroutine from newWorker, which can own scratch space.
+func parallelBands(ctx context.Context, n, band int, newWorker func() func(y0, y1 int)) error {
+	workers := runtime.GOMAXPROCS(0)
+	if bands := (n + band - 1) / band; workers > bands {
+		workers = bands
+	}
 	var (
 		mu   sync.Mutex
 		next int
@@ -244,6 +249,7 @@ func parallelRows(ctx context.Context, n int, fn func(y0, y1 int)) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			fn := newWorker()
 			for {
 				y0, ok := take()
 				if !ok {
