@@ -3,32 +3,50 @@ package board
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // Playout is a NoGo position cut down for Monte Carlo playouts. It keeps,
 // for each player, the set of points where that player may play, updated
 // with every stone, so a legality test is one bit test. It keeps no history,
 // no Zobrist keys and no capture code (NoGo has no captures), and it lives
-// in fixed arrays so that reloading it allocates nothing. A search loads it
-// from a Board at the start of each playout; the zero value is unusable
-// until Load.
+// in fixed arrays so that reloading or copying it allocates nothing. A
+// search loads it from a Board once and copies it (CopyFrom, which moves
+// only the part the board size uses) at the start of each playout; the zero
+// value is unusable until Load.
 type Playout struct {
-	g      *geometry
+	g *geometry
+	// nbrs is g.nbrs, one load closer to the hot loops.
+	nbrs [][4]Point
+	// nw is the number of words of a liberty set: the board's points and
+	// the sentinel rounded up to 64, 2 on 9×9 rather than the 6 of a
+	// Bitboard.
+	nw     int
 	toMove Color
 	legal  [3]Bitboard
 	empty  Bitboard
-	color  [MaxPoints + 1]Color // n points then the off-board sentinel
-	root   [MaxPoints + 1]Point
-	next   [MaxPoints]Point     // circular list of a group's stones
-	libs   [MaxPoints + 1]int16 // liberty count, on group roots
-	size   [MaxPoints]int16     // stone count, on group roots
-	// emptyNbrs[q] counts the empty points next to q; notOwn[c][q] counts
-	// the neighbours of q, on the board, that are not c's stones.
-	emptyNbrs [MaxPoints + 1]uint8
-	notOwn    [3][MaxPoints + 1]uint8
-	// libSet holds the liberties of each group, on its root: merging
-	// groups is then a union rather than a walk over their stones.
-	libSet [MaxPoints]Bitboard
+	// cells holds n points then the off-board sentinel: what place and
+	// refresh read about a neighbour sits together in one cell.
+	cells [MaxPoints + 1]pcell
+	// libs holds the liberties of each group, nw words on its root:
+	// merging groups is then a union rather than a walk over their stones.
+	// Empty points and the sentinel have sets too, always empty.
+	libs [(MaxPoints + 1) * len(Bitboard{})]uint64
+}
+
+// pcell is one point of a Playout. root, next, nlibs and size are those of
+// a Board cell; empty points and the sentinel are their own root with no
+// liberty, so that a neighbour's atari test needs no colour test.
+type pcell struct {
+	color Color
+	// emptyNbrs counts the empty points next to the point; notOwn[c] its
+	// neighbours, on the board, that are not c's stones.
+	emptyNbrs uint8
+	notOwn    [3]uint8
+	root      Point
+	next      Point // circular list of a group's stones
+	nlibs     int16 // liberty count, on group roots
+	size      int16 // stone count, on group roots
 }
 
 // Load makes po a copy of the NoGo position b.
@@ -37,38 +55,34 @@ func (po *Playout) Load(b *Board) error {
 		return fmt.Errorf("playout: %v position: only NoGo positions can be loaded", b.rules.Game)
 	}
 	n := b.g.n
-	po.g = b.g
+	po.g, po.nbrs = b.g, b.g.nbrs
+	po.nw = (n + 1 + 63) / 64
 	for p := 0; p <= n; p++ {
 		c := &b.cells[p]
-		po.color[p], po.root[p], po.libs[p] = c.color, c.root, c.libs
+		pc := &po.cells[p]
+		*pc = pcell{color: c.color, root: c.root, next: c.next, nlibs: c.libs, size: c.size}
 		if c.color != Black && c.color != White {
-			// refresh reads the liberty count through the root of every
-			// neighbour: empty points and the sentinel must show none.
-			po.root[p], po.libs[p] = Point(p), 0
+			pc.root, pc.nlibs = Point(p), 0
+		}
+		if p < n {
+			d := uint8(len(b.g.onBoard[p]))
+			pc.notOwn[Black], pc.notOwn[White] = d, d
 		}
 	}
+	clear(po.libs[:(n+1)*po.nw])
 	for p := 0; p < n; p++ {
-		po.next[p], po.size[p] = b.cells[p].next, b.cells[p].size
-		if po.root[p] == Point(p) {
-			po.libSet[p] = Bitboard{}
-		}
-	}
-	for p := 0; p < n; p++ {
-		d := uint8(len(b.g.onBoard[p]))
-		po.emptyNbrs[p], po.notOwn[Black][p], po.notOwn[White][p] = 0, d, d
-	}
-	for p := 0; p < n; p++ {
-		if po.color[p] == Empty {
+		if po.cells[p].color == Empty {
 			for _, q := range b.g.nbrs[p] {
-				po.emptyNbrs[q]++
+				po.cells[q].emptyNbrs++
 			}
 			continue
 		}
-		r := po.root[p]
+		col := po.cells[p].color
+		lib := po.libSet(po.cells[p].root)
 		for _, q := range b.g.nbrs[p] {
-			po.notOwn[po.color[p]][q]--
-			if po.color[q] == Empty {
-				po.libSet[r].Set(q)
+			po.cells[q].notOwn[col]--
+			if po.cells[q].color == Empty {
+				lib[q>>6] |= 1 << (uint(q) & 63)
 			}
 		}
 	}
@@ -80,6 +94,42 @@ func (po *Playout) Load(b *Board) error {
 	return nil
 }
 
+// CopyFrom makes po a copy of src, which must have been loaded. It copies
+// only the cells and liberty words of src's board size, a few hundred
+// bytes on 9×9, which is what makes a copy per playout cheap.
+func (po *Playout) CopyFrom(src *Playout) {
+	n := src.g.n
+	po.g, po.nbrs, po.nw, po.toMove = src.g, src.nbrs, src.nw, src.toMove
+	po.legal, po.empty = src.legal, src.empty
+	copy(po.cells[:n+1], src.cells[:n+1])
+	copy(po.libs[:(n+1)*src.nw], src.libs[:(n+1)*src.nw])
+}
+
+// libSet returns the liberty words of the group rooted at r.
+func (po *Playout) libSet(r Point) []uint64 {
+	i := int(r) * po.nw
+	return po.libs[i : i+po.nw]
+}
+
+// libCount returns the number of liberties in the set of root r.
+func (po *Playout) libCount(r Point) int {
+	n := 0
+	for _, w := range po.libSet(r) {
+		n += onesCount(w)
+	}
+	return n
+}
+
+// firstLib returns the smallest liberty of root r, which must have one.
+func (po *Playout) firstLib(r Point) Point {
+	for i, w := range po.libSet(r) {
+		if w != 0 {
+			return Point(i*64 + trailingZeros(w))
+		}
+	}
+	return noPoint
+}
+
 // NumPoints returns the number of points of the board.
 func (po *Playout) NumPoints() int { return po.g.n }
 
@@ -87,7 +137,7 @@ func (po *Playout) NumPoints() int { return po.g.n }
 func (po *Playout) ToMove() Color { return po.toMove }
 
 // At returns the colour on p, which must be on the board.
-func (po *Playout) At(p Point) Color { return po.color[p] }
+func (po *Playout) At(p Point) Color { return po.cells[p].color }
 
 // Neighbors returns the on-board neighbours of p, shared like
 // Board.Neighbors: read it, do not change it.
@@ -124,10 +174,10 @@ func (po *Playout) MakesEye(c Color, p Point) bool {
 	// test packs colour and count so that one comparison, which compiles
 	// without a branch, checks both: these are as good as random in a
 	// playout. Off the board the colour bits are never zero.
-	notOwn := &po.notOwn[c]
 	hits := 0
-	for _, e := range &po.g.nbrs[p] {
-		hits += b2i(notOwn[e]|uint8(po.color[e])<<4 == 1)
+	for _, e := range &po.nbrs[p] {
+		ce := &po.cells[e]
+		hits += b2i(ce.notOwn[c]|uint8(ce.color)<<4 == 1)
 	}
 	return hits != 0
 }
@@ -154,74 +204,70 @@ func (po *Playout) Play(p Point) error {
 // empty neighbours of p that have no empty neighbour left. Groups that kept
 // two liberties or more change nothing around them.
 func (po *Playout) place(c Color, p Point) {
-	nb := &po.g.nbrs[p]
-	po.color[p], po.root[p], po.next[p], po.size[p] = c, p, p, 1
+	nb := &po.nbrs[p]
+	cells := &po.cells
+	cp := &cells[p]
+	cp.color, cp.root, cp.next, cp.size = c, p, p, 1
 	po.empty.Clear(p)
 	po.legal[Black].Clear(p)
 	po.legal[White].Clear(p)
 
+	nw := po.nw
+	pw, pbit := int(p>>6), uint64(1)<<(uint(p)&63)
+	own := po.libSet(p)
+	clear(own)
+	// Every neighbour is handled the same way, without a branch on its
+	// colour (as good as random in a playout): an empty neighbour adds its
+	// bit to the new stone's liberties, and each neighbouring group loses
+	// p from its liberty set. Empty points and the sentinel are their own
+	// roots with empty sets, so for them that is a no-op; a group seen
+	// twice has lost p already, so it is counted and listed once.
 	var groups [4]Point
-	own := &po.libSet[p]
-	*own = Bitboard{}
-	ng, friends, empties := 0, 0, int16(0)
-	notOwn, empt := &po.notOwn[c], &po.emptyNbrs
-	for _, q := range nb {
-		notOwn[q]--
-		empt[q]--
-		col := po.color[q]
-		if col == Empty {
-			own.Set(q)
-			empties++
-			continue
-		}
-		if col == border {
-			continue
-		}
-		r := po.root[q]
-		dup := false
-		for _, g := range groups[:ng] {
-			dup = dup || g == r
-		}
-		if dup {
-			continue
-		}
+	ng := 0
+	// stifled marks, by neighbour index, the empty neighbours left with no
+	// empty neighbour: their legality needs a new look at the end.
+	stifled := uint(0)
+	for i, q := range nb {
+		cq := &cells[q]
+		cq.notOwn[c]--
+		cq.emptyNbrs--
+		isEmpty := b2i(cq.color == Empty)
+		stifled |= uint(isEmpty&b2i(cq.emptyNbrs == 0)) << i
+		own[q>>6] |= uint64(isEmpty) << (uint(q) & 63)
+		r := cq.root
+		w := &po.libs[int(r)*nw+pw]
+		had := int(*w>>(uint(p)&63)) & 1
+		*w &^= pbit
+		cells[r].nlibs -= int16(had)
 		groups[ng] = r
-		ng++
-		po.libs[r]--
-		po.libSet[r].Clear(p)
-		if col == c {
-			friends++
-		}
+		ng += had
 	}
-	if friends == 0 {
-		po.libs[p] = empties
-		if empties == 1 {
-			po.refresh(own.first())
-		}
-	} else {
-		root := p
-		for _, r := range groups[:ng] {
-			if po.color[r] == c {
-				root = po.merge(root, r)
-			}
-		}
-		n := po.libSet[root].Count()
-		po.libs[root] = int16(n)
-		if n == 1 {
-			po.refresh(po.libSet[root].first())
-		}
+	// Split the groups by masks, not branches: c's groups merge with the
+	// stone; opponent groups the stone put in atari have a last liberty
+	// whose legality changes.
+	friends, atari := uint(0), uint(0)
+	for i, r := range groups[:ng] {
+		mine := b2i(cells[r].color == c)
+		friends |= uint(mine) << i
+		atari |= uint((1-mine)&b2i(cells[r].nlibs == 1)) << i
 	}
-	for _, r := range groups[:ng] {
-		if po.color[r] != c && po.libs[r] == 1 {
-			po.refresh(po.libSet[r].first())
-		}
+	root := p
+	for ; friends != 0; friends &= friends - 1 {
+		root = po.merge(root, groups[bits.TrailingZeros(friends)&3])
+	}
+	// Without friends this counts the empty neighbours, set in own above.
+	n := po.libCount(root)
+	cells[root].nlibs = int16(n)
+	if n == 1 {
+		po.refresh(po.firstLib(root))
+	}
+	for ; atari != 0; atari &= atari - 1 {
+		po.refresh(po.firstLib(groups[bits.TrailingZeros(atari)&3]))
 	}
 	// An empty neighbour that still touches another empty point still
 	// breathes for both players; any atari next to it was refreshed above.
-	for _, q := range nb {
-		if po.color[q] == Empty && empt[q] == 0 {
-			po.refresh(q)
-		}
+	for ; stifled != 0; stifled &= stifled - 1 {
+		po.refresh(nb[bits.TrailingZeros(stifled)&3])
 	}
 }
 
@@ -234,11 +280,9 @@ func (po *Playout) refresh(q Point) {
 	// their atari bit stays off. Branch-free: neighbour colours are as good
 	// as random in a playout.
 	var seen uint8
-	for _, r := range po.g.nbrs[q] {
-		k := 2 * uint8(po.color[r])
-		if po.libs[po.root[r]] == 1 {
-			k++
-		}
+	for _, r := range &po.nbrs[q] {
+		cr := &po.cells[r]
+		k := 2*uint8(cr.color) + uint8(b2i(po.cells[cr.root].nlibs == 1))
 		seen |= 1 << k
 	}
 	m := refreshTable[seen&0x3f]
@@ -272,20 +316,21 @@ var refreshTable = func() (t [64]uint8) {
 
 // merge joins the groups rooted at a and r and returns the new root.
 func (po *Playout) merge(a, r Point) Point {
-	if po.size[a] < po.size[r] {
+	cells := &po.cells
+	if cells[a].size < cells[r].size {
 		a, r = r, a
 	}
 	s := r
 	for {
-		po.root[s] = a
-		s = po.next[s]
+		cells[s].root = a
+		s = cells[s].next
 		if s == r {
 			break
 		}
 	}
-	po.next[a], po.next[r] = po.next[r], po.next[a]
-	po.size[a] += po.size[r]
-	la, lr := &po.libSet[a], &po.libSet[r]
+	cells[a].next, cells[r].next = cells[r].next, cells[a].next
+	cells[a].size += cells[r].size
+	la, lr := po.libSet(a), po.libSet(r)
 	for i := range la {
 		la[i] |= lr[i]
 	}

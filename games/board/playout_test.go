@@ -45,8 +45,9 @@ func checkPlayout(t *testing.T, po *Playout, b *Board, r *refBoard, where string
 			_, libs := r.group(p)
 			want = len(libs)
 		}
-		if got := int(po.libs[po.root[p]]); got != want || po.libSet[po.root[p]].Count() != want {
-			t.Fatalf("%s: group on %s has %d liberties (set of %d), want %d", where, b.PointName(Point(p)), got, po.libSet[po.root[p]].Count(), want)
+		root := po.cells[p].root
+		if got := int(po.cells[root].nlibs); got != want || po.libCount(root) != want {
+			t.Fatalf("%s: group on %s has %d liberties (set of %d), want %d", where, b.PointName(Point(p)), got, po.libCount(root), want)
 		}
 	}
 	for p := range r.grid {
@@ -66,12 +67,13 @@ func checkPlayout(t *testing.T, po *Playout, b *Board, r *refBoard, where string
 }
 
 // TestPlayoutAgainstBoard plays random NoGo games on a Playout loaded at a
-// random point of the game, move for move with a Board and the reference,
-// on every test size.
+// random point of the game, and on a copy of it, move for move with a Board
+// and the reference, on every test size. The copy is made into a Playout
+// last used on other sizes, so stale cells past the board must not matter.
 func TestPlayoutAgainstBoard(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	rules := Rules{Game: NoGo}
-	var po Playout
+	var po, cp Playout
 	for _, sz := range testSizes {
 		games := 20
 		switch n := sz[0] * sz[1]; {
@@ -96,10 +98,12 @@ func TestPlayoutAgainstBoard(t *testing.T) {
 					if err := po.Load(b); err != nil {
 						t.Fatal(err)
 					}
+					cp.CopyFrom(&po)
 					loaded = true
 				}
 				if loaded {
 					checkPlayout(t, &po, b, r, fmt.Sprintf("%s move %d", name, step))
+					checkPlayout(t, &cp, b, r, fmt.Sprintf("%s move %d (copy)", name, step))
 				}
 				moves := r.legalMoves()
 				if len(moves) == 0 {
@@ -112,6 +116,9 @@ func TestPlayoutAgainstBoard(t *testing.T) {
 				if loaded {
 					if err := po.Play(m); err != nil {
 						t.Fatalf("%s: playout play %s: %v", name, b.PointName(m), err)
+					}
+					if err := cp.Play(m); err != nil {
+						t.Fatalf("%s: copied playout play %s: %v", name, b.PointName(m), err)
 					}
 				}
 				r = r.play(m)

@@ -11,12 +11,15 @@ const maxLadderDepth = 20
 func groupLiberties(b *board.Board, p board.Point, dst []board.Point, max int) []board.Point {
 	c := b.At(p)
 	var seen, libs board.Bitboard
-	stack := [board.MaxPoints]board.Point{p}
-	n := 1
+	// Groups read in playouts are small: a short stack on the goroutine's
+	// stack, rather than one for the whole board that would be cleared
+	// on every call, grows only for the rare big group.
+	var small [32]board.Point
+	stack := append(small[:0], p)
 	seen.Set(p)
-	for n > 0 {
-		n--
-		q := stack[n]
+	for len(stack) > 0 {
+		q := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
 		for _, r := range b.Neighbors(q) {
 			switch b.At(r) {
 			case board.Empty:
@@ -30,8 +33,7 @@ func groupLiberties(b *board.Board, p board.Point, dst []board.Point, max int) [
 			case c:
 				if !seen.Has(r) {
 					seen.Set(r)
-					stack[n] = r
-					n++
+					stack = append(stack, r)
 				}
 			}
 		}

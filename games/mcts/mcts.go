@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -27,16 +28,40 @@ const scale = 1 << 10
 // node is one move in the tree. Statistics are from the point of view of
 // the player who made move; they are updated atomically by all workers.
 type node struct {
-	move       board.Point
-	visits     atomic.Int64 // including virtual losses in flight
-	wins       atomic.Int64 // sum of values × scale
-	amafVisits atomic.Int64
-	amafWins   atomic.Int64
-	children   atomic.Pointer[[]node]
-	expanding  atomic.Bool
+	move   board.Point
+	visits atomic.Int64 // including virtual losses in flight
+	wins   atomic.Int64 // sum of values × scale
+	// amaf packs the AMAF samples (above amafShift) and their wins × scale
+	// (below) into one word: the AMAF update, the search's most frequent
+	// write, is then one atomic add per credited child rather than two.
+	amaf      atomic.Uint64
+	children  atomic.Pointer[children]
+	expanding atomic.Bool
 	// terminal marks a finished game; value is then the mover's result.
 	terminal atomic.Bool
 }
+
+const (
+	amafShift    = 40
+	amafWinsMask = 1<<amafShift - 1
+	// amafCap is where a child's AMAF statistics stop growing, far below
+	// what the 24 bits above amafShift hold, and far past where their mean
+	// stops changing: after it their wins, at most amafCap×scale, cannot
+	// reach the sample bits.
+	amafCap = 1 << 22
+)
+
+// children is a node's expansion: one node per legal move, points in
+// increasing order and then Pass where passing is allowed, and the set of
+// those points, so that the child of a point is found by counting the
+// points below it (the AMAF update credits children by their moves).
+type children struct {
+	points board.Bitboard
+	nodes  []node
+}
+
+// amafStats unpacks node.amaf into samples and wins × scale.
+func amafStats(a uint64) (samples, wins uint64) { return a >> amafShift, a & amafWinsMask }
 
 // Config sets up a search. The zero value of a field picks the default
 // given beside it.
@@ -53,7 +78,7 @@ type Config struct {
 	// (default 2).
 	ExpandAfter int
 	// MaxNodes bounds the tree; past it leaves stop growing (default 4M,
-	// about 250 MB).
+	// about 200 MB).
 	MaxNodes int
 	// ResignBelow makes Search advise resigning when the best move's win
 	// rate is below it after at least 1000 playouts (0: never resign).
@@ -148,9 +173,9 @@ func (t *Tree) Advance(p board.Point) error {
 		return fmt.Errorf("mcts: advance: %w", err)
 	}
 	if ch := t.root.children.Load(); ch != nil {
-		for i := range *ch {
-			if (*ch)[i].move == p {
-				t.root = &(*ch)[i]
+		for i := range ch.nodes {
+			if ch.nodes[i].move == p {
+				t.root = &ch.nodes[i]
 				// The rest of the old tree is garbage now: count what is
 				// kept, so MaxNodes bounds live nodes.
 				t.nodes.Store(countNodes(t.root))
@@ -172,8 +197,8 @@ func countNodes(n *node) int64 {
 		stack = stack[:len(stack)-1]
 		count++
 		if ch := n.children.Load(); ch != nil {
-			for i := range *ch {
-				stack = append(stack, &(*ch)[i])
+			for i := range ch.nodes {
+				stack = append(stack, &ch.nodes[i])
 			}
 		}
 	}
@@ -191,9 +216,27 @@ func (t *Tree) Search(ctx context.Context, budget Budget) (Result, error) {
 		res.WinRate = outcome(t.pos.ToMove(), t.pos.Winner())
 		return res, nil
 	}
+	// The root is grown before any playout, so that even a search that
+	// runs too few playouts to grow it (a budget of one or two, or a
+	// deadline that passes before a loaded machine runs any) has a legal
+	// move to return.
+	if t.root.children.Load() == nil && t.root.expanding.CompareAndSwap(false, true) {
+		t.grow(t.root, t.pos.LegalMoves(nil))
+	}
 	var deadline time.Time
 	if budget.Time > 0 {
 		deadline = start.Add(budget.Time)
+	}
+	// NoGo rollouts run on a board.Playout: load the root once, and let
+	// the workers copy it and play the tree moves on the copy too, rather
+	// than copy the Board, play on it and load the leaf every simulation.
+	var rootPO *board.Playout
+	rollout, isRollout := t.cfg.Evaluator.(Rollout)
+	if isRollout && t.pos.Rules().Game == board.NoGo {
+		rootPO = new(board.Playout)
+		if err := rootPO.Load(t.pos); err != nil {
+			return res, fmt.Errorf("mcts: %w", err)
+		}
 	}
 	var done atomic.Int64
 	var wg sync.WaitGroup
@@ -203,7 +246,7 @@ func (t *Tree) Search(ctx context.Context, budget Budget) (Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := worker{t: t, s: s, b: t.pos.Clone()}
+			wk := worker{t: t, s: s, b: t.pos.Clone(), root: rootPO, rollout: rollout}
 			for i := 0; ; i++ {
 				if budget.Playouts > 0 && done.Add(1) > int64(budget.Playouts) {
 					return
@@ -254,8 +297,8 @@ func bestChild(n *node) *node {
 		return nil
 	}
 	var best *node
-	for i := range *ch {
-		c := &(*ch)[i]
+	for i := range ch.nodes {
+		c := &ch.nodes[i]
 		if best == nil || c.visits.Load() > best.visits.Load() {
 			best = c
 		}
@@ -278,9 +321,9 @@ func (t *Tree) RootStats() []MoveStat {
 	if ch == nil {
 		return nil
 	}
-	out := make([]MoveStat, 0, len(*ch))
-	for i := range *ch {
-		c := &(*ch)[i]
+	out := make([]MoveStat, 0, len(ch.nodes))
+	for i := range ch.nodes {
+		c := &ch.nodes[i]
 		out = append(out, MoveStat{Move: c.move, Visits: int(c.visits.Load()), WinRate: mean(c)})
 	}
 	for i := 1; i < len(out); i++ {
@@ -300,20 +343,27 @@ type MoveStat struct {
 
 // worker runs simulations with its own board and scratch.
 type worker struct {
-	t    *Tree
-	s    *Scratch
-	b    *board.Board
-	path []*node
-	mark [3][board.MaxPoints]uint32
-	gen  uint32
+	t *Tree
+	s *Scratch
+	b *board.Board
+	// root, for NoGo with the Rollout evaluator, is the tree's position as
+	// a Playout: simulations then run on the scratch's Playout, a copy of
+	// it, with rollout; b is unused.
+	root    *board.Playout
+	rollout Rollout
+	path    []*node
 }
 
 // simulate runs one selection, expansion, evaluation and backup.
 func (w *worker) simulate() {
 	t := w.t
-	b := w.b
-	b.CopyFrom(t.pos)
-	rootColor := b.ToMove()
+	po, b := &w.s.po, w.b
+	if w.root != nil {
+		po.CopyFrom(w.root)
+	} else {
+		b.CopyFrom(t.pos)
+	}
+	rootColor := t.pos.ToMove()
 	w.s.Moves = w.s.Moves[:0]
 	w.path = append(w.path[:0], t.root)
 	n := t.root
@@ -323,9 +373,15 @@ func (w *worker) simulate() {
 		if ch == nil {
 			break
 		}
-		c := w.selectChild(n, *ch)
+		c := w.selectChild(n, ch.nodes)
 		c.visits.Add(1)
-		if err := b.Play(c.move); err != nil {
+		var err error
+		if w.root != nil {
+			err = po.Play(c.move)
+		} else {
+			err = b.Play(c.move)
+		}
+		if err != nil {
 			// The tree only holds legal moves; give up this simulation
 			// rather than corrupt statistics.
 			w.undoVirtual()
@@ -337,16 +393,33 @@ func (w *worker) simulate() {
 	}
 	treeMoves := len(w.s.Moves)
 	var v float64 // for the player to move at the leaf
+	terminal := n.terminal.Load()
+	if !terminal {
+		if w.root != nil {
+			terminal = po.Over()
+		} else {
+			terminal = b.Over()
+		}
+	}
 	switch {
-	case n.terminal.Load() || b.Over():
+	case terminal:
 		n.terminal.Store(true)
-		v = outcome(b.ToMove(), b.Winner())
+		if w.root != nil {
+			// A finished NoGo game is lost by the player to move.
+			v = 0
+		} else {
+			v = outcome(b.ToMove(), b.Winner())
+		}
 	default:
 		if n.visits.Load() > int64(t.cfg.ExpandAfter) && t.nodes.Load() < int64(t.cfg.MaxNodes) &&
 			n.expanding.CompareAndSwap(false, true) {
 			w.expand(n)
 		}
-		v = t.cfg.Evaluator.Evaluate(b, w.s)
+		if w.root != nil {
+			v = w.rollout.evaluateNoGo(w.s)
+		} else {
+			v = t.cfg.Evaluator.Evaluate(b, w.s)
+		}
 	}
 	// Back up: the leaf's mover sees 1-v; colours alternate up the path.
 	leafToMove := rootColor
@@ -369,31 +442,50 @@ func (w *worker) undoVirtual() {
 	}
 }
 
-// expand gives n one child per legal move of the worker's board.
+// expand gives n one child per legal move of the worker's position.
 func (w *worker) expand(n *node) {
-	moves := w.b.LegalMoves(w.s.pts[:0])
-	w.s.pts = moves
-	ch := make([]node, len(moves))
-	for i, p := range moves {
-		ch[i].move = p
+	var moves []board.Point
+	if w.root != nil {
+		legal := w.s.po.LegalSet(w.s.po.ToMove())
+		moves = legal.AppendPoints(w.s.pts[:0])
+	} else {
+		moves = w.b.LegalMoves(w.s.pts[:0])
 	}
-	w.t.nodes.Add(int64(len(ch)))
-	n.children.Store(&ch)
+	w.s.pts = moves
+	w.t.grow(n, moves)
+}
+
+// grow gives n one child per move of moves, legal moves in increasing
+// order of points and then Pass where passing is allowed.
+func (t *Tree) grow(n *node, moves []board.Point) {
+	ch := &children{nodes: make([]node, len(moves))}
+	for i, p := range moves {
+		ch.nodes[i].move = p
+		if p != board.Pass {
+			ch.points.Set(p)
+		}
+	}
+	t.nodes.Add(int64(len(ch.nodes)))
+	n.children.Store(ch)
 }
 
 // selectChild picks the child with the highest UCB value, blending its own
 // mean with its AMAF mean by Silver's β.
 func (w *worker) selectChild(n *node, ch []node) *node {
 	cfg := &w.t.cfg
-	logN := math.Log(float64(max(n.visits.Load(), 1)))
+	// UCB's exploration term c·√(ln N / n) is c·√(ln N) · 1/√n: the first
+	// factor once per node, the second and the reciprocals of the means
+	// from tables for the small counts that most children have.
+	explore := cfg.Exploration * sqrtLog(n.visits.Load())
 	b2 := 4 * cfg.RAVEBias * cfg.RAVEBias
+	rave := !cfg.NoRAVE
 	var best *node
 	bestV := math.Inf(-1)
 	// Children are scanned from a random start so that ties go to a random
 	// child, which keeps threads from piling onto one of them.
 	start := 0
 	if len(ch) > 1 {
-		start = w.s.Rand.IntN(len(ch))
+		start = w.s.intn(len(ch))
 	}
 	for j := range ch {
 		i := j + start
@@ -401,52 +493,88 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 			i -= len(ch)
 		}
 		c := &ch[i]
-		visits := float64(c.visits.Load())
-		wins := float64(c.wins.Load()) / scale
-		var v float64
-		q := 1.1 // first-play urgency: try unvisited moves before weak ones
-		if visits > 0 {
-			q = wins / visits
+		// Branch-free, since whether a child has visits or AMAF samples
+		// is a coin toss for the branch predictor: at zero visits the
+		// tables give a mean of 0, which firstPlay replaces with the
+		// urgency, and an exploration factor of 1; at zero samples β is 0,
+		// and at zero visits with samples it is 1, so q is then the AMAF
+		// mean.
+		visits := c.visits.Load()
+		q := float64(c.wins.Load())*(recip(visits)/scale) + firstPlay[b2i(visits > 0)]
+		u := explore * recipSqrt(visits)
+		if rave {
+			av, aw := amafStats(c.amaf.Load())
+			aq := float64(aw) * (recip(int64(av)) / scale)
+			fv, fa := float64(visits), float64(av)
+			// The denominator is at least 1 unless both counts are 0.
+			beta := fa / max(fv+fa+b2*fv*fa, 1)
+			q += beta * (aq - q)
 		}
-		if !cfg.NoRAVE {
-			av := float64(c.amafVisits.Load())
-			if av > 0 {
-				aq := float64(c.amafWins.Load()) / scale / av
-				if visits == 0 {
-					q = aq
-				} else {
-					beta := av / (visits + av + b2*visits*av)
-					q = (1-beta)*q + beta*aq
-				}
-			}
-		}
-		v = q
-		if visits > 0 {
-			v += cfg.Exploration * math.Sqrt(logN/visits)
-		} else {
-			v += cfg.Exploration * math.Sqrt(logN)
-		}
-		if v > bestV {
+		if v := q + u; v > bestV {
 			best, bestV = c, v
 		}
 	}
 	return best
 }
 
+// tableSize bounds the counts whose reciprocals and roots come from
+// ucbTables; larger ones, rare outside the root, are computed.
+const tableSize = 1024
+
+// firstPlay is the mean given to a child without visits, by whether it has
+// any: first-play urgency, so that unvisited moves are tried before weak
+// ones.
+var firstPlay = [2]float64{1.1, 0}
+
+// ucbTables holds 1/n, 1/√n and √(ln n) for n < tableSize, and at n = 0 the
+// values selectChild wants for a child without visits: 0, 1 and 0.
+var ucbTables = func() (t struct{ recip, recipSqrt, sqrtLog [tableSize]float64 }) {
+	t.recipSqrt[0] = 1
+	for n := 1; n < tableSize; n++ {
+		t.recip[n] = 1 / float64(n)
+		t.recipSqrt[n] = 1 / math.Sqrt(float64(n))
+		t.sqrtLog[n] = math.Sqrt(math.Log(float64(n)))
+	}
+	return t
+}()
+
+// recip returns 1/n for n > 0, and 0 for n = 0.
+func recip(n int64) float64 {
+	if n < tableSize {
+		return ucbTables.recip[n]
+	}
+	return 1 / float64(n)
+}
+
+// recipSqrt returns 1/√n for n > 0, and 1 for n = 0.
+func recipSqrt(n int64) float64 {
+	if n < tableSize {
+		return ucbTables.recipSqrt[n]
+	}
+	return 1 / math.Sqrt(float64(n))
+}
+
+// sqrtLog returns √(ln n), and 0 for n ≤ 1.
+func sqrtLog(n int64) float64 {
+	if n < tableSize {
+		return ucbTables.sqrtLog[max(n, 0)]
+	}
+	return math.Sqrt(math.Log(float64(n)))
+}
+
 // updateAMAF credits, at each node of the path, every child whose move the
 // player to move there played later in the simulation.
 func (w *worker) updateAMAF(treeMoves int, rootColor, leafToMove board.Color, v float64) {
-	w.gen++
-	if w.gen == 0 {
-		w.mark = [3][board.MaxPoints]uint32{}
-		w.gen = 1
-	}
+	// credit[c] holds the points c played first from the current depth
+	// on: built from the playout, then extended by each tree move on the
+	// way up.
+	var credit [3]board.Bitboard
 	moves := w.s.Moves
 	// Playout moves alternate from the leaf's player to move.
 	c := leafToMove
 	for _, p := range moves[treeMoves:] {
-		if p != board.Pass && w.mark[c.Opponent()][p] != w.gen {
-			w.mark[c][p] = w.gen
+		if p != board.Pass && !credit[c.Opponent()].Has(p) {
+			credit[c].Set(p)
 		}
 		c = c.Opponent()
 	}
@@ -459,8 +587,8 @@ func (w *worker) updateAMAF(treeMoves int, rootColor, leafToMove board.Color, v 
 			// Tree moves come first in the game, so they win any clash
 			// with a later playout move on a recaptured point.
 			if p := moves[d]; p != board.Pass {
-				w.mark[toMove][p] = w.gen
-				w.mark[toMove.Opponent()][p] = 0
+				credit[toMove].Set(p)
+				credit[toMove.Opponent()].Clear(p)
 			}
 		}
 		ch := w.path[d].children.Load()
@@ -472,13 +600,29 @@ func (w *worker) updateAMAF(treeMoves int, rootColor, leafToMove board.Color, v 
 		if toMove != leafToMove {
 			val = 1 - v
 		}
-		add := int64(val * scale)
-		for i := range *ch {
-			c := &(*ch)[i]
-			if c.move != board.Pass && w.mark[toMove][c.move] == w.gen {
-				c.amafVisits.Add(1)
-				c.amafWins.Add(add)
+		add := 1<<amafShift | uint64(val*scale)
+		// Visit only the credited children: the child of point p is the
+		// one after every child point below p. No test per child, whose
+		// outcome is a coin toss for the branch predictor.
+		base := 0
+		for i, pts := range ch.points {
+			hits := pts & credit[toMove][i]
+			for hits != 0 {
+				low := hits & -hits
+				hits ^= low
+				c := &ch.nodes[base+bits.OnesCount64(pts&(low-1))]
+				if c.amaf.Load() < amafCap<<amafShift {
+					c.amaf.Add(add)
+				}
 			}
+			base += bits.OnesCount64(pts)
 		}
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
