@@ -36,4 +36,22 @@ func sum32(s []float32) float32 {
 	return (a + b) + (c + d)
 }
 
+// dot32 returns the dot product of x and y (len(y) ≥ len(x)) in float32,
+// four independent partial sums at a time.
+func dot32(x, y []float32) float32 {
+	y = y[:len(x)]
+	var a, b, c, d float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		a += x[i] * y[i]
+		b += x[i+1] * y[i+1]
+		c += x[i+2] * y[i+2]
+		d += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		a += x[i] * y[i]
+	}
+	return (a + b) + (c + d)
+}
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

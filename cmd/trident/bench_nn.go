@@ -32,7 +32,8 @@ step (batch 1024, 512 inputs, 8 experts 512-128-64, 2 gates, 2 towers 64-32-1,
 BCE, Adam); (b) an ESPCN x2 training step (batch 32 of 64x64, conv 5x5 1-64
 tanh, 3x3 64-32 tanh, 3x3 32-4, pixel shuffle, MSE, Adam); (c) inference of a
 9x9 game network (conv 3x3 4-64, 6 residual blocks of two 3x3 64-64, policy
-and value heads) at batch 1 and 64. Each row is the median of --reps timed
+and value heads) at batch 1 and 64, on nn's inference path (nn.EvalConv and
+nn.EvalDense, like PyTorch's eval mode under no_grad). Each row is the median of --reps timed
 repetitions after one warm-up. bench/peers/run.sh prints the same table for
 PyTorch; run both back to back with the same number of threads (GOMAXPROCS).`,
 		Args: cobra.NoArgs,

@@ -9,32 +9,48 @@
 // through a small buffer). The micro-kernel keeps an mr×nr tile of C in
 // registers and updates it with one rank-1 product per step of k, reading
 // both panels sequentially. Packed buffers start on 64-byte boundaries, so
-// that no 32-byte load of a B panel straddles two cache lines.
+// that no vector load of a B panel (32 or 64 bytes) straddles two cache
+// lines.
+//
+// Three micro-kernels exist, chosen at start-up by CPU feature detection
+// (golang.org/x/sys/cpu), the first the CPU runs:
+//
+//   - AVX-512 (amd64 with AVX512F), 8×32 tiles in sixteen ZMM accumulators;
+//   - AVX2 with FMA (amd64), 6×16 tiles in twelve YMM accumulators;
+//   - portable Go, 6×16 tiles (other architectures, the purego build tag).
+//
+// All give the same results to within float32 rounding. Packing transposes
+// use SSE assembly on every amd64 CPU. On the Zen 4 build machine both
+// assembly kernels reach 116 GFLOP/s per core on L1-resident panels, the
+// core's FMA peak, also on both cores at once. The AVX-512 one issues half
+// the instructions; in whole single-threaded multiplies (best of repeated
+// calls) it was 8–11% faster at n = 64, 3–4% at n = 256 and level at
+// n = 512.
 //
 // Blocking parameters, tuned on the 2-core AMD EPYC (Zen 4) build machine
-// with 32 KiB L1d and 1 MiB L2 per core and a shared 32 MiB L3:
+// with 32 KiB L1d and 1 MiB L2 per core and a shared 32 MiB L3, are the same
+// for both tiles (a sweep of mcBlock 96–288 and kcBlock 128–512 moved the
+// AVX-512 kernel by under 3% at n = 256–1024):
 //
-//   - mr×nr = 6×16: twelve YMM accumulators plus two B vectors and one A
-//     broadcast use 15 of the 16 YMM registers, and twelve independent FMA
-//     chains cover the FMA latency on two pipes.
-//   - kcBlock = 256: one B micro-panel (256×16×4 B = 16 KiB) stays in L1
-//     while successive A micro-panels (6 KiB each) stream through it.
+//   - kcBlock = 256: one B micro-panel (256×16×4 B = 16 KiB for AVX2) stays
+//     in L1 while successive A micro-panels stream through it. The AVX-512
+//     micro-panel is 32 KiB, all of L1, yet kcBlock = 128 was no faster.
 //   - mcBlock = 144: the packed A block (144×256×4 B = 144 KiB) stays in L2
 //     while the kernel walks across all B micro-panels.
 //   - ncBlock = 2048: the packed B block (2 MiB) lives in L3.
 //
-// Work is split among up to GOMAXPROCS goroutines along the larger of the M
-// and N dimensions; each goroutine packs its own panels, so there is no
-// synchronisation inside a multiply. Products smaller than parallelMinWork
-// (2²³) multiply-adds run on the calling goroutine. Packing buffers come from a
-// sync.Pool, so a warm call allocates nothing when it runs single-threaded.
+// Products of at least parallelMinWork (2²³) multiply-adds are cut into
+// about three pieces per goroutine (column blocks of C, or row blocks when
+// C is taller than wide or B is pre-packed), which up to GOMAXPROCS
+// goroutines take from a shared counter: a helper thread that starts late
+// leaves its pieces to the others instead of holding up the product. Each
+// piece packs its own panels, so there is no synchronisation inside a
+// piece. Packing buffers and the per-multiply state come from sync.Pools and
+// helpers are started without closures, so a warm call allocates nothing,
+// split or not.
 //
-// On amd64 CPUs with AVX2 and FMA the micro-kernel is written in assembly
-// (the packing transposes use SSE assembly on every amd64 CPU); elsewhere,
-// and with the purego build tag, a portable Go kernel with the same packed
-// layout is used. The two
-// agree to within float32 rounding (the Go kernel does not fuse multiply-add
-// on amd64).
+// PackB and SgemmPacked multiply many times by one matrix (the weights of a
+// layer at inference) packing it only once.
 //
 // Arguments are checked and a violation panics, as in gonum's blas packages:
 // callers inside Trident (the nn engine) validate shapes of outside input
@@ -48,21 +64,21 @@ import (
 	"unsafe"
 )
 
-// Register tile and cache blocks; see the package documentation.
+// Cache blocks; see the package documentation. The register tile is the
+// micro-kernel's (microKernel.mr × microKernel.nr).
 const (
-	mr = 6
-	nr = 16
-
 	mcBlock = 144
 	kcBlock = 256
 	ncBlock = 2048
 
 	// parallelMinWork is the number of multiply-adds (m·n·k) below which a
-	// product runs on one goroutine (about 0.2 ms of work on one core).
+	// product runs on one goroutine (about 0.1 ms of work on one core).
 	// Below it, waking a second thread costs more than it gives back on the
-	// shared 2-core machines Trident runs on: measured side by side, n = 192
-	// squares ran faster single-threaded and n = 256 faster on two.
+	// shared 2-core machines Trident runs on.
 	parallelMinWork = 1 << 23
+
+	// maxTile is the largest mr·nr of any micro-kernel (the edge buffer).
+	maxTile = 8 * 32
 )
 
 // kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C from packed
@@ -71,10 +87,18 @@ const (
 // c[0:nr] and further rows every ldc elements.
 type kernelFunc func(kc int, ap, bp, c []float32, ldc, rows int, alpha, beta float32)
 
-// config describes one way to run a multiply. Tests use small blocks and the
-// portable kernel to reach every code path on small matrices.
+// microKernel is a register-tile kernel and the shape of the tiles and
+// packed panels it works on.
+type microKernel struct {
+	name   string
+	mr, nr int
+	run    kernelFunc
+}
+
+// config describes one way to run a multiply. Tests use small blocks and
+// each kernel in turn to reach every code path on small matrices.
 type config struct {
-	kernel     kernelFunc
+	kern       microKernel
 	mc, kc, nc int
 	// threads is the most goroutines one multiply may use; 0 means GOMAXPROCS.
 	threads int
@@ -82,14 +106,14 @@ type config struct {
 	minWork int
 }
 
-// defaultConfig is fixed at start-up from the CPU's features.
-var defaultConfig = config{
-	kernel:  bestKernel(),
-	mc:      mcBlock,
-	kc:      kcBlock,
-	nc:      ncBlock,
-	minWork: parallelMinWork,
+// newConfig returns the production blocking for kernel k.
+func newConfig(k microKernel) config {
+	return config{kern: k, mc: mcBlock, kc: kcBlock, nc: ncBlock, minWork: parallelMinWork}
 }
+
+// defaultConfig is fixed at start-up from the CPU's features: the first of
+// kernels() is the fastest this CPU runs.
+var defaultConfig = newConfig(kernels()[0])
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where
 // op(X) is X, or Xᵀ when the matching trans flag is set. op(A) is m×k, op(B)
@@ -171,7 +195,7 @@ type workspace struct {
 	tile []float32 // tiles cut by the right edge of C are computed here
 }
 
-var workspaces = sync.Pool{New: func() any { return &workspace{tile: aligned(mr * nr)} }}
+var workspaces = sync.Pool{New: func() any { return &workspace{tile: aligned(maxTile)} }}
 
 // grow makes the buffers hold at least na and nb elements.
 func (w *workspace) grow(na, nb int) {
@@ -184,7 +208,7 @@ func (w *workspace) grow(na, nb int) {
 }
 
 // aligned returns n zeros starting on a 64-byte boundary. The kernel's
-// 32-byte loads from packed panels then never straddle a cache line, which
+// vector loads from packed panels then never straddle a cache line, which
 // measured about 1.5× faster than arbitrary alignment.
 func aligned(n int) []float32 {
 	const floats = 64 / 4
@@ -195,6 +219,11 @@ func aligned(n int) []float32 {
 
 // sgemm runs a checked multiply, splitting it among goroutines when large.
 func (cfg *config) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	cfg.product(transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+}
+
+// product runs a checked multiply by op(B), or by pb when pb is not nil.
+func (cfg *config) product(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, pb *PackedB, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -202,56 +231,46 @@ func (cfg *config) sgemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 		scale(m, n, beta, c, ldc)
 		return
 	}
-	t := cfg.threadsFor(m, n, k)
-	if t <= 1 {
+	if cfg.threadsFor(m, n, k) <= 1 {
 		ws := workspaces.Get().(*workspace)
-		cfg.serial(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		cfg.serial(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, pb, 0, beta, c, ldc)
 		workspaces.Put(ws)
 		return
 	}
-	var wg sync.WaitGroup
-	// Split the larger dimension in whole register tiles, so that only the
-	// last part has an edge.
-	if n >= m {
-		step := roundUp((n+t-1)/t, nr)
-		for j0 := 0; j0 < n; j0 += step {
-			j1 := min(n, j0+step)
-			bj := j0
-			if transB {
-				bj = j0 * ldb
-			}
-			part := func() {
-				ws := workspaces.Get().(*workspace)
-				cfg.serial(ws, transA, transB, m, j1-j0, k, alpha, a, lda, b[bj:], ldb, beta, c[j0:], ldc)
-				workspaces.Put(ws)
-			}
-			if j1 == n {
-				part() // the caller's goroutine takes the last part
-			} else {
-				wg.Go(part)
-			}
-		}
-	} else {
-		step := roundUp((m+t-1)/t, mr)
-		for i0 := 0; i0 < m; i0 += step {
-			i1 := min(m, i0+step)
-			ai := i0 * lda
-			if transA {
-				ai = i0
-			}
-			part := func() {
-				ws := workspaces.Get().(*workspace)
-				cfg.serial(ws, transA, transB, i1-i0, n, k, alpha, a[ai:], lda, b, ldb, beta, c[i0*ldc:], ldc)
-				workspaces.Put(ws)
-			}
-			if i1 == m {
-				part()
-			} else {
-				wg.Go(part)
-			}
-		}
+	j := newJob(cfg)
+	j.transA, j.transB = transA, transB
+	j.m, j.n, j.k = m, n, k
+	j.alpha, j.beta = alpha, beta
+	j.a, j.b, j.c = a, b, c
+	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j.pb = pb
+	j.batch = 1
+	j.plan()
+	j.run()
+}
+
+// sgemmStrided runs a checked strided batch.
+func (cfg *config) sgemmStrided(batch int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
+	if m == 0 || n == 0 {
+		return
 	}
-	wg.Wait()
+	if cfg.threadsFor(m, n, k) > 1 || batch == 1 {
+		// Each product is large enough to split on its own.
+		for i := range batch {
+			cfg.sgemm(transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, c[i*strideC:], ldc)
+		}
+		return
+	}
+	j := newJob(cfg)
+	j.transA, j.transB = transA, transB
+	j.m, j.n, j.k = m, n, k
+	j.alpha, j.beta = alpha, beta
+	j.a, j.b, j.c = a, b, c
+	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j.batch = batch
+	j.strideA, j.strideB, j.strideC = strideA, strideB, strideC
+	j.plan()
+	j.run()
 }
 
 // threadsFor returns how many goroutines an m×n×k product should use.
@@ -263,64 +282,30 @@ func (cfg *config) threadsFor(m, n, k int) int {
 	if t <= 1 || float64(m)*float64(n)*float64(k) < float64(cfg.minWork) {
 		return 1
 	}
-	// Each goroutine should get at least two register tiles' worth of
-	// columns (or rows), otherwise edges dominate.
-	if n >= m {
-		t = min(t, n/(2*nr))
-	} else {
-		t = min(t, m/(2*mr))
-	}
-	return max(t, 1)
+	return t
 }
 
-// sgemmStrided runs a checked strided batch.
-func (cfg *config) sgemmStrided(batch int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
-	t := cfg.threads
-	if t == 0 {
-		t = runtime.GOMAXPROCS(0)
-	}
-	t = min(t, batch)
-	if t <= 1 || cfg.threadsFor(m, n, k) > 1 || float64(batch)*float64(m)*float64(n)*float64(k) < float64(cfg.minWork) || m == 0 || n == 0 {
-		for i := range batch {
-			cfg.sgemm(transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, c[i*strideC:], ldc)
-		}
-		return
-	}
-	// Small products: give each goroutine a contiguous share of the batch.
-	var wg sync.WaitGroup
-	per := (batch + t - 1) / t
-	for i0 := 0; i0 < batch; i0 += per {
-		i1 := min(batch, i0+per)
-		part := func() {
-			ws := workspaces.Get().(*workspace)
-			for i := i0; i < i1; i++ {
-				ci := c[i*strideC:]
-				if alpha == 0 || k == 0 {
-					scale(m, n, beta, ci, ldc)
-					continue
-				}
-				cfg.serial(ws, transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, ci, ldc)
-			}
-			workspaces.Put(ws)
-		}
-		if i1 == batch {
-			part()
-		} else {
-			wg.Go(part)
-		}
-	}
-	wg.Wait()
-}
-
-// serial multiplies on the calling goroutine using the buffers in ws.
-func (cfg *config) serial(ws *workspace, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// serial multiplies on the calling goroutine using the buffers in ws. When
+// pb is not nil, op(B) is its columns jb…jb+n-1 and b is not read.
+func (cfg *config) serial(ws *workspace, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, pb *PackedB, jb int, beta float32, c []float32, ldc int) {
+	mr, nr := cfg.kern.mr, cfg.kern.nr
 	kcMax := min(cfg.kc, k)
-	ws.grow(roundUp(min(cfg.mc, m), mr)*kcMax, roundUp(min(cfg.nc, n), nr)*kcMax)
+	nb := 0
+	if pb == nil {
+		nb = roundUp(min(cfg.nc, n), nr) * kcMax
+	}
+	ws.grow(roundUp(min(cfg.mc, m), mr)*kcMax, nb)
 	for jc := 0; jc < n; jc += cfg.nc {
 		ncb := min(cfg.nc, n-jc)
 		for pc := 0; pc < k; pc += cfg.kc {
 			kcb := min(cfg.kc, k-pc)
-			packB(ws.b, transB, b, ldb, pc, jc, kcb, ncb)
+			var bp []float32
+			if pb != nil {
+				bp = pb.block(pc, jb+jc, kcb)
+			} else {
+				packB(ws.b, nr, transB, b, ldb, pc, jc, kcb, ncb)
+				bp = ws.b
+			}
 			// Later blocks of k accumulate onto the first one's result.
 			betaBlock := beta
 			if pc > 0 {
@@ -328,38 +313,41 @@ func (cfg *config) serial(ws *workspace, transA, transB bool, m, n, k int, alpha
 			}
 			for ic := 0; ic < m; ic += cfg.mc {
 				mcb := min(cfg.mc, m-ic)
-				packA(ws.a, transA, a, lda, ic, pc, mcb, kcb)
-				cfg.macro(ws, mcb, ncb, kcb, alpha, betaBlock, c[ic*ldc+jc:], ldc)
+				packA(ws.a, mr, transA, a, lda, ic, pc, mcb, kcb)
+				cfg.macro(ws, bp, mcb, ncb, kcb, alpha, betaBlock, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
-// macro multiplies the packed mcb×kcb block of A by the packed kcb×ncb block
-// of B into C, one register tile at a time. The B micro-panel is the outer
-// loop so that it stays in L1 while the A micro-panels stream from L2.
-func (cfg *config) macro(ws *workspace, mcb, ncb, kcb int, alpha, beta float32, c []float32, ldc int) {
+// macro multiplies the packed mcb×kcb block of A in ws by the packed kcb×ncb
+// block of B at bp into C, one register tile at a time. The B micro-panel is
+// the outer loop so that it stays in L1 while the A micro-panels stream from
+// L2.
+func (cfg *config) macro(ws *workspace, bp []float32, mcb, ncb, kcb int, alpha, beta float32, c []float32, ldc int) {
+	mr, nr, kernel := cfg.kern.mr, cfg.kern.nr, cfg.kern.run
 	for jr := 0; jr < ncb; jr += nr {
 		nrb := min(nr, ncb-jr)
-		bp := ws.b[jr*kcb : (jr+nr)*kcb]
+		bq := bp[jr*kcb : (jr+nr)*kcb]
 		for ir := 0; ir < mcb; ir += mr {
 			mrb := min(mr, mcb-ir)
 			ap := ws.a[ir*kcb : (ir+mr)*kcb]
 			ct := c[ir*ldc+jr:]
 			if nrb == nr {
-				cfg.kernel(kcb, ap, bp, ct, ldc, mrb, alpha, beta)
+				kernel(kcb, ap, bq, ct, ldc, mrb, alpha, beta)
 				continue
 			}
 			// A tile cut by the right edge of C goes through a buffer:
 			// the kernel always writes nr columns.
-			cfg.kernel(kcb, ap, bp, ws.tile, nr, mr, 1, 0)
-			mergeTile(mrb, nrb, ws.tile, ct, ldc, alpha, beta)
+			kernel(kcb, ap, bq, ws.tile, nr, mr, 1, 0)
+			mergeTile(mrb, nrb, nr, ws.tile, ct, ldc, alpha, beta)
 		}
 	}
 }
 
-// mergeTile stores the top-left mrb×nrb corner of the product tile t into C.
-func mergeTile(mrb, nrb int, t, c []float32, ldc int, alpha, beta float32) {
+// mergeTile stores the top-left mrb×nrb corner of the product tile t (rows
+// nr apart) into C.
+func mergeTile(mrb, nrb, nr int, t, c []float32, ldc int, alpha, beta float32) {
 	for i := range mrb {
 		row := c[i*ldc : i*ldc+nrb]
 		src := t[i*nr : i*nr+nrb]

@@ -4,28 +4,28 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
 )
 
-// testConfigs are the ways a multiply can run: the kernel chosen for this
-// CPU and the portable one, each with the production blocking and with tiny
-// blocks that make small matrices cross every block boundary and split
-// among goroutines.
+// testConfigs are the ways a multiply can run: every micro-kernel this CPU
+// runs (AVX-512, AVX2, portable Go), each with the production blocking and
+// with tiny blocks that make small matrices cross every block boundary and
+// split among goroutines.
 func testConfigs() map[string]config {
-	tiny := func(k kernelFunc) config {
-		return config{kernel: k, mc: 2 * mr, kc: 5, nc: 3 * nr, threads: 3, minWork: 1}
+	cfgs := map[string]config{}
+	for _, k := range kernels() {
+		cfgs[k.name] = newConfig(k)
+		cfgs[k.name+"/tiny"] = config{kern: k, mc: 2 * k.mr, kc: 5, nc: 3 * k.nr, threads: 3, minWork: 1}
 	}
-	pure := defaultConfig
-	pure.kernel = kernelGeneric
-	return map[string]config{
-		"best":        defaultConfig,
-		"best/tiny":   tiny(defaultConfig.kernel),
-		"purego":      pure,
-		"purego/tiny": tiny(kernelGeneric),
-	}
+	return cfgs
 }
+
+// guardRows is the number of padding rows below C in check: at least the
+// tallest register tile, so a kernel that stores too many rows is caught.
+const guardRows = 8
 
 // matrix is a row-major test operand with padding after each row.
 type matrix struct {
@@ -99,8 +99,8 @@ func check(t *testing.T, cfg config, transA, transB bool, m, n, k int, alpha, be
 	}
 	a := newMatrix(rng, ar, ac, pad)
 	b := newMatrix(rng, br, bc, pad+1)
-	// C gets mr guard rows below it, all padding, to catch writes past row m.
-	c := newMatrix(rng, m+mr, n, pad+2)
+	// C gets guardRows rows below it, all padding, to catch writes past row m.
+	c := newMatrix(rng, m+guardRows, n, pad+2)
 	for i := m * c.ld; i < len(c.data); i++ {
 		c.data[i] = 12345
 	}
@@ -115,7 +115,7 @@ func check(t *testing.T, cfg config, transA, transB bool, m, n, k int, alpha, be
 	want, bound := reference(transA, transB, m, n, k, alpha, a, b, beta, c)
 	cfg.sgemm(transA, transB, m, n, k, alpha, a.data, a.ld, b.data, b.ld, beta, c.data[:m*c.ld], c.ld)
 	bad := 0
-	for i := range m + mr {
+	for i := range m + guardRows {
 		for j := 0; j < c.ld; j++ {
 			got := c.data[i*c.ld+j]
 			if i >= m || j >= n {
@@ -211,23 +211,33 @@ func TestSgemmEmpty(t *testing.T) {
 	Sgemm(true, true, 4, 0, 3, 1, make([]float32, 12), 4, nil, 3, 0, nil, 1)
 }
 
-// TestKernelsAgree runs both kernels on the same data: the portable path
-// must give the assembly path's result to within float32 rounding.
+// TestKernelsAgree runs every kernel on the same data: each must give the
+// portable kernel's result to within float32 rounding.
 func TestKernelsAgree(t *testing.T) {
 	const m, n, k = 37, 53, 300
 	rng := rand.New(rand.NewPCG(1, 2))
 	a := newMatrix(rng, m, k, 0)
 	b := newMatrix(rng, k, n, 0)
-	c1 := make([]float32, m*n)
-	c2 := make([]float32, m*n)
-	cfgs := testConfigs()
-	best, pure := cfgs["best"], cfgs["purego"]
-	best.sgemm(false, false, m, n, k, 1, a.data, k, b.data, n, 0, c1, n)
-	pure.sgemm(false, false, m, n, k, 1, a.data, k, b.data, n, 0, c2, n)
-	for i := range c1 {
-		if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*float64(k) {
-			t.Fatalf("element %d: kernels give %v and %v", i, c1[i], c2[i])
+	want := make([]float32, m*n)
+	pure := newConfig(genericKernel)
+	pure.sgemm(false, false, m, n, k, 1, a.data, k, b.data, n, 0, want, n)
+	for _, kern := range kernels() {
+		cfg := newConfig(kern)
+		got := make([]float32, m*n)
+		cfg.sgemm(false, false, m, n, k, 1, a.data, k, b.data, n, 0, got, n)
+		for i := range got {
+			if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*float64(k) {
+				t.Fatalf("%s: element %d is %v, portable kernel gives %v", kern.name, i, got[i], want[i])
+			}
 		}
+	}
+}
+
+// TestDefaultKernel checks that the package uses the first (fastest)
+// kernel this CPU runs.
+func TestDefaultKernel(t *testing.T) {
+	if got, want := defaultConfig.kern.name, kernels()[0].name; got != want {
+		t.Errorf("default kernel %s, want %s", got, want)
 	}
 }
 
@@ -311,6 +321,125 @@ func TestAligned(t *testing.T) {
 		}
 		if p := uintptr(unsafe.Pointer(&s[0])); p%64 != 0 {
 			t.Fatalf("aligned(%d) starts at %#x", n, p)
+		}
+	}
+}
+
+// TestSgemmPacked checks SgemmPacked against the reference on the shapes of
+// TestSgemmShapes, with every kernel and blocking, and that it gives
+// exactly Sgemm's result.
+func TestSgemmPacked(t *testing.T) {
+	shapes := []struct{ m, n, k int }{
+		{1, 1, 1}, {1, 40, 300}, {100, 1, 17}, {7, 17, 3}, {13, 7, 97}, {81, 64, 576}, {30, 50, 257}, {70, 150, 40},
+	}
+	for name, cfg := range testConfigs() {
+		for si, s := range shapes {
+			for tr := range 4 {
+				transA, transB := tr&1 != 0, tr&2 != 0
+				t.Run(fmt.Sprintf("%s/%dx%dx%d/tA=%v/tB=%v", name, s.m, s.n, s.k, transA, transB), func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(uint64(si), uint64(tr)))
+					ar, ac := s.m, s.k
+					if transA {
+						ar, ac = s.k, s.m
+					}
+					br, bc := s.k, s.n
+					if transB {
+						br, bc = s.n, s.k
+					}
+					a := newMatrix(rng, ar, ac, 1)
+					b := newMatrix(rng, br, bc, 2)
+					c0 := newMatrix(rng, s.m, s.n, 3)
+					pb := cfg.packB(transB, s.k, s.n, b.data, b.ld)
+					if pb.K() != s.k || pb.N() != s.n {
+						t.Fatalf("PackedB is %d×%d, want %d×%d", pb.K(), pb.N(), s.k, s.n)
+					}
+					want, bound := reference(transA, transB, s.m, s.n, s.k, 1.5, a, b, 0.5, c0)
+					got := append([]float32(nil), c0.data...)
+					cfg.sgemmPacked(transA, s.m, 1.5, a.data, a.ld, pb, 0.5, got, c0.ld)
+					same := append([]float32(nil), c0.data...)
+					cfg.sgemm(transA, transB, s.m, s.n, s.k, 1.5, a.data, a.ld, b.data, b.ld, 0.5, same, c0.ld)
+					for i := range s.m {
+						for j := range c0.ld {
+							g := got[i*c0.ld+j]
+							if j >= s.n {
+								if g != c0.data[i*c0.ld+j] {
+									t.Fatalf("padding C[%d][%d] changed", i, j)
+								}
+								continue
+							}
+							if d := math.Abs(float64(g) - want[i*s.n+j]); !(d <= bound[i*s.n+j]) {
+								t.Fatalf("C[%d][%d] = %v, want %v", i, j, g, want[i*s.n+j])
+							}
+							if g != same[i*c0.ld+j] {
+								t.Fatalf("C[%d][%d] = %v, Sgemm gives %v", i, j, g, same[i*c0.ld+j])
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestSgemmPackedPanics(t *testing.T) {
+	s := make([]float32, 100)
+	pb := PackB(false, 4, 5, s, 5)
+	tests := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"negative k", func() { PackB(false, -1, 2, s, 2) }, "negative dimension"},
+		{"short b", func() { PackB(true, 30, 4, s, 30) }, "len(b) = 100, need 120"},
+		{"nil packed", func() { SgemmPacked(false, 2, 1, s, 4, nil, 0, s, 5) }, "nil PackedB"},
+		{"small lda", func() { SgemmPacked(false, 2, 1, s, 3, pb, 0, s, 5) }, "lda (3) < max(1, 4"},
+		{"short c", func() { SgemmPacked(false, 21, 1, s[:84], 4, pb, 0, s, 5) }, "len(c) = 100, need 105"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, tt.want) {
+					t.Errorf("panic %q, want one containing %q", msg, tt.want)
+				}
+			}()
+			tt.call()
+		})
+	}
+}
+
+// TestParallelNoAllocs checks that a warm multiply split among goroutines
+// (by columns, by rows, or a strided batch by products) allocates nothing:
+// jobs, workspaces and the helper start are all recycled. Each case is
+// warmed up first so that the pooled workspaces have grown to its shapes.
+func TestParallelNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items")
+	}
+	// AllocsPerRun runs on one P; changing GOMAXPROCS empties every
+	// sync.Pool, so the warm-up must run on one P as well.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	const n = 96
+	a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+	for _, k := range kernels() {
+		cfg := newConfig(k)
+		cfg.threads, cfg.minWork = 2, 1
+		for _, tt := range []struct {
+			name string
+			mul  func()
+		}{
+			{"columns", func() { cfg.sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) }},
+			{"rows", func() { cfg.sgemm(true, true, n, n/2, n, 1, a, n, b, n, 1, c, n) }},
+			{"batch", func() {
+				cfg.sgemmStrided(4, false, false, n/4, n, n/4, 1, a, n/4, n*n/4, b, n, 0, 0, c, n, n*n/4)
+			}},
+		} {
+			for range 10 {
+				tt.mul()
+			}
+			if got := testing.AllocsPerRun(50, tt.mul); got != 0 {
+				t.Errorf("%s, split by %s: %v allocations per multiply, want 0", k.name, tt.name, got)
+			}
 		}
 	}
 }

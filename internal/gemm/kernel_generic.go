@@ -1,9 +1,14 @@
 package gemm
 
-// kernelGeneric is the portable micro-kernel. It walks the mr×nr tile in
-// 2×4 sub-tiles so that the eight accumulators fit in registers on every
-// architecture; the panels are re-read from L1 for each sub-tile.
+// genericKernel is the portable micro-kernel: 6×16 tiles like the AVX2
+// kernel, computed with plain Go arithmetic.
+var genericKernel = microKernel{name: "purego", mr: 6, nr: 16, run: kernelGeneric}
+
+// kernelGeneric computes a 6×16 tile. It walks the tile in 2×4 sub-tiles so
+// that the eight accumulators fit in registers on every architecture; the
+// panels are re-read from L1 for each sub-tile.
 func kernelGeneric(kc int, ap, bp, c []float32, ldc, rows int, alpha, beta float32) {
+	const mr, nr = 6, 16
 	ap = ap[:kc*mr]
 	bp = bp[:kc*nr]
 	_ = c[(rows-1)*ldc+nr-1]

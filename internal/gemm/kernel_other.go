@@ -2,6 +2,6 @@
 
 package gemm
 
-// bestKernel returns the portable kernel: there is no assembly kernel for
-// this architecture (or the purego build tag asked for none).
-func bestKernel() kernelFunc { return kernelGeneric }
+// kernels returns the portable kernel: there is no assembly kernel for this
+// architecture (or the purego build tag asked for none).
+func kernels() []microKernel { return []microKernel{genericKernel} }

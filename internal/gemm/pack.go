@@ -3,17 +3,15 @@ package gemm
 // packA copies rows ic…ic+mcb-1, columns pc…pc+kcb-1 of op(A) into dst as
 // panels of mr rows: panel q starts at dst[q·mr·kcb] and holds element (p, r)
 // at p·mr + r. Rows past mcb in the last panel are zero.
-func packA(dst []float32, transA bool, a []float32, lda, ic, pc, mcb, kcb int) {
+func packA(dst []float32, mr int, transA bool, a []float32, lda, ic, pc, mcb, kcb int) {
 	if transA {
 		// op(A)[i][p] = a[p·lda+i]: read a row by row, as in packB.
 		full := mcb / mr * mr
-		for p := range kcb {
-			src := a[(pc+p)*lda+ic:][:mcb]
-			off := p * mr
-			copyRowToPanels(dst[off:], src, mr, full/mr, kcb*mr)
-			if full < mcb {
-				dp := dst[full*kcb+off:][:mr]
-				copy(dp, src[full:])
+		copyRowsToPanels(dst, a[pc*lda+ic:], lda, kcb, mr, full/mr, kcb*mr)
+		if full < mcb {
+			for p := range kcb {
+				dp := dst[full*kcb+p*mr:][:mr]
+				copy(dp, a[(pc+p)*lda+ic+full:][:mcb-full])
 				clear(dp[mcb-full:])
 			}
 		}
@@ -23,15 +21,15 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, pc, mcb, kcb int) {
 		d := dst[ir*kcb : (ir+mr)*kcb]
 		base := (ic+ir)*lda + pc
 		if rows := mcb - ir; rows < mr {
-			packARows(d, a[base:], lda, rows, kcb)
+			packARows(d, a[base:], lda, mr, rows, kcb)
 		} else {
-			packAPanel(d, a[base:], lda, kcb)
+			packAPanel(d, a[base:], lda, mr, kcb)
 		}
 	}
 }
 
 // packARows packs the last, partial panel of rows < mr rows, zero-padded.
-func packARows(d, a []float32, lda, rows, kcb int) {
+func packARows(d, a []float32, lda, mr, rows, kcb int) {
 	clear(d)
 	for r := range rows {
 		for p, v := range a[r*lda:][:kcb] {
@@ -43,19 +41,17 @@ func packARows(d, a []float32, lda, rows, kcb int) {
 // packB copies rows pc…pc+kcb-1, columns jc…jc+ncb-1 of op(B) into dst as
 // panels of nr columns: panel q starts at dst[q·nr·kcb] and holds element
 // (p, j) at p·nr + j. Columns past ncb in the last panel are zero.
-func packB(dst []float32, transB bool, b []float32, ldb, pc, jc, kcb, ncb int) {
+func packB(dst []float32, nr int, transB bool, b []float32, ldb, pc, jc, kcb, ncb int) {
 	if !transB {
 		// op(B)[p][j] = b[p·ldb+j]. Reading b row by row keeps the reads
 		// sequential; walking one panel at a time would fetch a new cache
 		// line from L3 for every 64 bytes.
 		full := ncb / nr * nr
-		for p := range kcb {
-			src := b[(pc+p)*ldb+jc:][:ncb]
-			off := p * nr
-			copyRowToPanels(dst[off:], src, nr, full/nr, kcb*nr)
-			if full < ncb {
-				dp := dst[full*kcb+off:][:nr]
-				copy(dp, src[full:])
+		copyRowsToPanels(dst, b[pc*ldb+jc:], ldb, kcb, nr, full/nr, kcb*nr)
+		if full < ncb {
+			for p := range kcb {
+				dp := dst[full*kcb+p*nr:][:nr]
+				copy(dp, b[(pc+p)*ldb+jc+full:][:ncb-full])
 				clear(dp[ncb-full:])
 			}
 		}
@@ -75,6 +71,6 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, jc, kcb, ncb int) {
 			}
 			continue
 		}
-		packBTPanel(d, b[base:], ldb, kcb)
+		packBTPanel(d, b[base:], ldb, nr, kcb)
 	}
 }

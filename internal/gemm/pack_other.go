@@ -2,20 +2,14 @@
 
 package gemm
 
-// packAPanel interleaves mr rows of a (lda apart, kcb long) into d. It is a
-// function of its own so that its loop gets the registers.
-func packAPanel(d, a []float32, lda, kcb int) {
-	r0 := a[:kcb]
-	r1 := a[lda:][:kcb]
-	r2 := a[2*lda:][:kcb]
-	r3 := a[3*lda:][:kcb]
-	r4 := a[4*lda:][:kcb]
-	r5 := a[5*lda:][:kcb]
+// packAPanel interleaves mr rows of a (lda apart, kcb long) into d.
+func packAPanel(d, a []float32, lda, mr, kcb int) {
 	d = d[:kcb*mr]
-	for p := range kcb {
-		dp := (*[mr]float32)(d[p*mr:])
-		dp[0], dp[1], dp[2] = r0[p], r1[p], r2[p]
-		dp[3], dp[4], dp[5] = r3[p], r4[p], r5[p]
+	for r := range mr {
+		row := a[r*lda:][:kcb]
+		for p, v := range row {
+			d[p*mr+r] = v
+		}
 	}
 }
 
@@ -27,9 +21,19 @@ func copyRowToPanels(dst, src []float32, w, panels, stride int) {
 	}
 }
 
-// packBTPanel packs one full panel of op(B) = bᵀ: column j of the panel is
-// row j of b (ldb apart, kcb long). Four rows of b are read at a time.
-func packBTPanel(d, b []float32, ldb, kcb int) {
+// copyRowsToPanels copies rows rows of panels·w floats each (src rows ld
+// apart) into panels of width w in dst, one every stride floats; row p of
+// a panel starts at p·w.
+func copyRowsToPanels(dst, src []float32, ld, rows, w, panels, stride int) {
+	for p := range rows {
+		copyRowToPanels(dst[p*w:], src[p*ld:], w, panels, stride)
+	}
+}
+
+// packBTPanel packs one full panel of op(B) = bᵀ, nr columns wide: column
+// j of the panel is row j of b (ldb apart, kcb long). Four rows of b are
+// read at a time (nr is a multiple of 4).
+func packBTPanel(d, b []float32, ldb, nr, kcb int) {
 	d = d[:kcb*nr]
 	for j := 0; j < nr; j += 4 {
 		s0 := b[j*ldb:][:kcb]

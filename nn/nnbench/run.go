@@ -84,9 +84,10 @@ func Run(ctx context.Context, opt Options, done func(Row)) ([]Row, error) {
 	}
 	add(Row{Workload: "(b) ESPCN x2 train step, batch 32", Millis: ms, CPUMillis: cpu, Rate: ESPCNBatch / ms * 1e3, Unit: "patches/s"})
 	g := NewGameNet(opt.Seed)
+	ge := g.Eval()
 	for _, batch := range []int{1, 64} {
 		x := g.Input(batch)
-		if ms, cpu, err = median(ctx, opt, func() { g.Forward(x) }); err != nil {
+		if ms, cpu, err = median(ctx, opt, func() { ge.Forward(x) }); err != nil {
 			return rows, err
 		}
 		add(Row{Workload: fmt.Sprintf("(c) game net inference, batch %d", batch), Millis: ms, CPUMillis: cpu, Rate: float64(batch) / ms * 1e3, Unit: "positions/s"})
