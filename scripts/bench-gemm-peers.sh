@@ -10,7 +10,9 @@
 #   openblas  cblas_sgemm from Debian's libopenblas-dev
 #   torch     torch.mm, float32, from Debian's python3-torch
 # All use THREADS threads (GOMAXPROCS, openblas_set_num_threads,
-# torch.set_num_threads) on square n×n row-major products, C = A·B.
+# torch.set_num_threads plus OPENBLAS_NUM_THREADS/OMP_NUM_THREADS, since
+# set_num_threads does not bound the OpenBLAS pool behind torch.mm) on square
+# n×n row-major products, C = A·B.
 #
 # Usage: scripts/bench-gemm-peers.sh [ROUNDS]     (default 3 rounds)
 # Prints, for every implementation, the median and the best over the rounds
@@ -84,7 +86,7 @@ for ((r = 1; r <= rounds; r++)); do
 				}'
 			;;
 		openblas) "$work/openblas_sgemm" "$threads" "$per" $sizes ;;
-		torch) /usr/bin/python3 "$root/scripts/gemm-peers/torch_sgemm.py" "$threads" "$per" $sizes ;;
+		torch) OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads /usr/bin/python3 "$root/scripts/gemm-peers/torch_sgemm.py" "$threads" "$per" $sizes ;;
 		esac
 	done >>"$results"
 done

@@ -6,6 +6,8 @@
 # PyTorch runs with OMP_WAIT_POLICY=PASSIVE: on a shared 2-core machine its
 # default spin-waiting OpenMP threads starve each other and some rows come
 # out 10-40x slower; passive waiting gives it its best figures here.
+# torch.set_num_threads does not bound the OpenBLAS pool behind torch.matmul,
+# so OPENBLAS_NUM_THREADS and OMP_NUM_THREADS get the same count.
 set -eu
 rounds=${1:-3}
 threads=${THREADS:-2}
@@ -28,7 +30,7 @@ while [ "$i" -le "$rounds" ]; do
 	GOMAXPROCS=$threads /tmp/trident-bench bench nn 2>/dev/null
 	if [ "$torch" = yes ]; then
 		echo "## round $i: pytorch ($threads threads)"
-		OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/peers/nn_bench.py --threads "$threads"
+		OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/nn_bench.py --threads "$threads"
 	fi
 	i=$((i + 1))
 done
