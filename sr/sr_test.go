@@ -13,7 +13,7 @@ import (
 
 func TestForwardShapeOddSizes(t *testing.T) {
 	for _, tc := range []struct{ scale, w, h int }{{2, 7, 5}, {3, 5, 9}, {4, 3, 1}, {2, 1, 1}} {
-		n, err := New(tc.scale, nn.NewRNG(1))
+		n, err := New(tc.scale, ArchSmall, nn.NewRNG(1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestForwardShapeOddSizes(t *testing.T) {
 // repeating edge pixels, gives.
 func TestResidualTilingMatchesWholeImage(t *testing.T) {
 	const w, h, r = tile + 21, 13, 2
-	n, err := New(r, nn.NewRNG(3))
+	n, err := New(r, ArchLarge, nn.NewRNG(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestResidualTilingMatchesWholeImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const m = Radius + 2
+	m := n.Shape.Radius() + 2
 	pw, ph := w+2*m, h+2*m
 	in := make([]float32, pw*ph)
 	for j := 0; j < ph; j++ {
@@ -70,7 +70,7 @@ func TestResidualTilingMatchesWholeImage(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	for _, s := range []int{0, 1, 5, -2} {
-		if _, err := New(s, nn.NewRNG(1)); err == nil {
+		if _, err := New(s, ArchSmall, nn.NewRNG(1)); err == nil {
 			t.Errorf("New(%d): no error", s)
 		}
 	}
@@ -93,7 +93,7 @@ func TestErrors(t *testing.T) {
 	if _, err := Load(bad, 2); err == nil {
 		t.Error("Load of a corrupt file: no error")
 	}
-	n, _ := New(2, nn.NewRNG(1))
+	n, _ := New(2, ArchSmall, nn.NewRNG(1))
 	x2 := filepath.Join(dir, "x2.safetensors")
 	if err := nn.SaveCheckpoint(x2, n.Params, nil, n.Meta()); err != nil {
 		t.Fatal(err)
@@ -110,6 +110,25 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := Load(other, 2); err == nil || !strings.Contains(err.Error(), "architecture") {
 		t.Errorf("Load of another architecture: %v", err)
+	}
+	if _, err := New(2, "unet", nn.NewRNG(1)); err == nil {
+		t.Error("New with an unknown architecture: no error")
+	}
+	// The metadata picks the shape; tensors of another shape are refused.
+	large, _ := New(2, ArchLarge, nn.NewRNG(1))
+	lp := filepath.Join(dir, "large.safetensors")
+	if err := nn.SaveCheckpoint(lp, large.Params, nil, large.Meta()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Load(lp, 2); err != nil || got.Shape.Arch != ArchLarge {
+		t.Errorf("Load of a large network: %v, shape %+v", err, got)
+	}
+	lying := filepath.Join(dir, "lying.safetensors")
+	if err := nn.SaveCheckpoint(lying, large.Params, nil, n.Meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(lying, 2); err == nil {
+		t.Error("Load of large tensors labelled small: no error")
 	}
 	if _, err := n.Residual(context.Background(), make([]float32, 5), 2, 2); err == nil {
 		t.Error("Residual with a wrong plane size: no error")

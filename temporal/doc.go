@@ -17,5 +17,7 @@
 // vectors or depth: EstimateFlow measures the motion both ways by
 // hierarchical block matching, and a forward-backward check takes the place
 // of the depth test. SVGF denoises path-traced frames (render's
-// PathFrame) by spatiotemporal variance-guided filtering.
+// PathFrame) by spatiotemporal variance-guided filtering. Neural is temporal
+// neural super-sampling: TSR corrected by a small network (NeuralNet) whose
+// pretrained weights are embedded from temporal/weights.
 package temporal

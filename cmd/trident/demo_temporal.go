@@ -10,8 +10,9 @@ import (
 )
 
 // demoTemporal renders twelve small frames of the fence scene with jitter,
-// motion vectors and a reference, and scores raw frames, FSR 1, TAA + FSR 1
-// and the temporal upscaler on the last six.
+// motion vectors and a reference, and scores raw frames, FSR 1, TAA + FSR 1,
+// the temporal upscaler and temporal neural super-sampling (the shipped
+// network) on the last six.
 func demoTemporal(ctx context.Context, w io.Writer) error {
 	c := tbench.Config{Scenes: []string{"fence"}, Frames: 12, Warm: 6,
 		Options: render.Options{RenderW: 128, RenderH: 72, DisplayW: 256, DisplayH: 144, ReferenceSPP: 8}}
@@ -25,6 +26,6 @@ func demoTemporal(ctx context.Context, w io.Writer) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "%-10s %8.2f %8.4f %8.2f %9.1f\n", r.Method, r.PSNR, r.FLIP, r.Flicker, r.MsPerFrame)
 	}
-	fmt.Fprintln(w, "(trident render / trident temporal --method tsr / trident temporal-bench do this at full size)")
+	fmt.Fprintln(w, "(trident render / trident temporal --method tsr|neural / trident temporal-bench do this at full size)")
 	return nil
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trident-lab/trident/raster"
+	"github.com/trident-lab/trident/sr"
 	"github.com/trident-lab/trident/sr/srtrain"
+	"github.com/trident-lab/trident/upscale/upbench"
 )
 
 func newSRCmd() *cobra.Command {
@@ -24,6 +28,9 @@ func newSRTrainCmd() *cobra.Command {
 		cfg    = srtrain.DefaultConfig(2)
 		photos string
 		val    string
+		extra  string
+		frames int
+		size   string
 		out    string
 		resume bool
 	)
@@ -31,8 +38,10 @@ func newSRTrainCmd() *cobra.Command {
 		Use:   "train",
 		Short: "Train the super-resolution network for one scale on photos",
 		Long: `train fits package sr's network for --scale on random patches (flipped and
-rotated) of the photos in --photos except the --val ones, degraded as
-upscale-bench does (area reduction in linear light, 8-bit sRGB). After each
+rotated) of the photos in --photos except the --val ones, the --extra image
+files and --render-frames reference frames of each built-in render scene,
+degraded as upscale-bench does (area reduction in linear light, 8-bit sRGB).
+Each patch comes from an image drawn uniformly, whatever its size. After each
 epoch it prints the luma PSNR on the --val photos next to bicubic's and
 writes OUT/checkpoint.safetensors (with optimizer state) and
 OUT/x<scale>.safetensors (weights only, the file shipped in sr/weights)
@@ -47,25 +56,56 @@ atomically. --resume continues OUT's checkpoint exactly.`,
 				return fmt.Errorf("sr train: --photos: %w", err)
 			}
 			held := strings.Split(val, ",")
+			// Validation photos first, then every training image.
+			var valPhotos, trainPhotos []upbench.Photo
+			for _, p := range all {
+				if slices.Contains(held, p.Name) {
+					valPhotos = append(valPhotos, p)
+				} else {
+					trainPhotos = append(trainPhotos, p)
+				}
+			}
+			if len(valPhotos) != len(held) {
+				return fmt.Errorf("sr train: --val %q: only %d of those photos are in %s", val, len(valPhotos), photos)
+			}
+			nval := len(valPhotos)
+			all = append(valPhotos, trainPhotos...)
+			if extra != "" {
+				for _, path := range strings.Split(extra, ",") {
+					m, err := raster.Load(path, raster.DefaultMaxPixels)
+					if err != nil {
+						return fmt.Errorf("sr train: --extra: %w", err)
+					}
+					all = append(all, upbench.Photo{Name: filepath.Base(path), Image: m})
+				}
+			}
+			if frames > 0 {
+				fw, fh, err := parseDims("render-size", size)
+				if err != nil {
+					return fmt.Errorf("sr train: %w", err)
+				}
+				rendered, err := srtrain.RenderFrames(cmd.Context(), frames, fw, fh)
+				if err != nil {
+					return fmt.Errorf("sr train: --render-frames: %w", err)
+				}
+				all = append(all, rendered...)
+			}
 			var train, valid []*srtrain.Sample
 			var trainNames []string
-			for _, p := range all {
+			for i, p := range all {
 				s, err := srtrain.Prepare(cmd.Context(), p.Name, p.Image, cfg.Scale)
 				if err != nil {
 					return fmt.Errorf("sr train: %w", err)
 				}
-				if slices.Contains(held, p.Name) {
+				if i < nval {
 					valid = append(valid, s)
 				} else {
 					train = append(train, s)
 					trainNames = append(trainNames, p.Name)
 				}
 			}
-			if len(valid) != len(held) {
-				return fmt.Errorf("sr train: --val %q: only %d of those photos are in %s", val, len(valid), photos)
-			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "sr train x%d: training on %s, validating on %s\n", cfg.Scale, strings.Join(trainNames, ","), val)
+			fmt.Fprintf(w, "sr train x%d: training on %d images (%s), validating on %s\n", cfg.Scale, len(train), strings.Join(trainNames, ","), val)
 			_, err = srtrain.Train(cmd.Context(), cfg, train, valid, out, resume, cmd.ErrOrStderr(), func(e srtrain.Epoch) {
 				fmt.Fprintf(w, "epoch %d/%d  loss %.3e  val PSNR-Y %.3f dB (bicubic %.3f, %+.3f)\n",
 					e.Epoch, cfg.Epochs, e.Loss, e.ValPSNR, e.BicPSNR, e.ValPSNR-e.BicPSNR)
@@ -79,6 +119,7 @@ atomically. --resume continues OUT's checkpoint exactly.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Scale, "scale", cfg.Scale, "integer enlargement, 2 to 4")
+	f.StringVar(&cfg.Arch, "arch", cfg.Arch, "network shape: "+sr.ArchLarge+" (FSRCNN(56,12,4)) or "+sr.ArchSmall+" (d=32, s=12, m=3)")
 	f.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "epochs (the cosine schedule spans them all)")
 	f.IntVar(&cfg.StepsPerEpoch, "steps", cfg.StepsPerEpoch, "optimizer steps per epoch")
 	f.IntVar(&cfg.Batch, "batch", cfg.Batch, "patches per step")
@@ -87,6 +128,9 @@ atomically. --resume continues OUT's checkpoint exactly.`,
 	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed (initialisation and patches)")
 	f.StringVar(&photos, "photos", "../shared/data/images", "directory of PNG/JPEG training photos")
 	f.StringVar(&val, "val", "camera.png,chelsea.png", "comma-separated photos of --photos held out for validation")
+	f.StringVar(&extra, "extra", "", "comma-separated image files to train on besides --photos")
+	f.IntVar(&frames, "render-frames", 0, "reference frames of each built-in render scene to train on")
+	f.StringVar(&size, "render-size", "640x360", "size of the rendered training frames, WxH")
 	f.StringVar(&out, "out", "", "output directory for checkpoints and weights (required)")
 	f.BoolVar(&resume, "resume", false, "continue the checkpoint in --out")
 	return cmd

@@ -39,6 +39,15 @@ func TestSRTrainCommand(t *testing.T) {
 		t.Errorf("resume: %v\n%s", err, text)
 	}
 
+	// Extra files and rendered frames join the training set; validating on
+	// every photo of --photos leaves them as the only training images.
+	mixed := []string{"train", "--photos", photos, "--val", "a.png,b.png", "--extra", filepath.Join(photos, "a.png"),
+		"--render-frames", "1", "--render-size", "24x16", "--steps", "2", "--batch", "2", "--patch", "8", "--epochs", "1",
+		"--out", filepath.Join(t.TempDir(), "mixed")}
+	if text, err := runCmd(t, newSRCmd(), "", mixed...); err != nil || !strings.Contains(text, "training on 4 images (a.png,city@0,fence@0,foliage@0)") {
+		t.Errorf("extra and rendered: %v\n%s", err, text)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -48,6 +57,9 @@ func TestSRTrainCommand(t *testing.T) {
 		{[]string{"train", "--photos", photos, "--val", "z.png", "--out", t.TempDir()}, `--val "z.png"`},
 		{[]string{"train", "--photos", filepath.Join(photos, "none"), "--out", t.TempDir()}, "--photos"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--scale", "7", "--out", t.TempDir()}, "scale 7"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--extra", filepath.Join(photos, "none.png"), "--out", t.TempDir()}, "--extra"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--render-frames", "1", "--render-size", "big", "--out", t.TempDir()}, "--render-size"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--render-frames", "1000", "--out", t.TempDir()}, "--render-frames"},
 	} {
 		if _, err := runCmd(t, newSRCmd(), "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)

@@ -22,6 +22,7 @@ func newTemporalCmd() *cobra.Command {
 		method, in, out string
 		sharpen, flow   bool
 		sharpness       float64
+		weights         string
 	)
 	cmd := &cobra.Command{
 		Use:   "temporal",
@@ -32,6 +33,9 @@ OUT/frame0000.exr, ... (linear float32 EXR, atomically):
 
   taa   anti-aliasing at render resolution (output at render size)
   tsr   temporal upscaling from render to display resolution
+  neural    temporal neural super-sampling: TSR corrected by a small network
+            (exactly 2× with the shipped weights; --weights FILE loads others,
+            trained with "trident temporal train")
   svgf      denoising of a path-traced sequence (render --path-spp)
   framegen  frame generation: doubles the frame rate, writing input frame i
             as OUT/frame(2i) and the frame synthesised between inputs i and
@@ -41,15 +45,21 @@ OUT/frame0000.exr, ... (linear float32 EXR, atomically):
             only scene.json and each frame's color.exr are read)
 
 When the sequence has references, the mean PSNR and FLIP of the output are
-printed (TSR and SVGF, or TAA when render and display sizes agree).
+printed (TSR, neural and SVGF, or TAA when render and display sizes agree).
 --sharpen applies RCAS (FSR 1's sharpener) with --sharpness stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" || out == "" {
 				return fmt.Errorf("--in and --out are required")
 			}
-			if method != "taa" && method != "tsr" && method != "svgf" && method != "framegen" {
-				return fmt.Errorf("--method %q: want taa, tsr, svgf or framegen", method)
+			if method != "taa" && method != "tsr" && method != "svgf" && method != "framegen" && method != "neural" {
+				return fmt.Errorf("--method %q: want taa, tsr, neural, svgf or framegen", method)
+			}
+			if weights != "" && method != "neural" {
+				return fmt.Errorf("--weights applies to --method neural only")
+			}
+			if method == "neural" && sharpen {
+				return fmt.Errorf("--sharpen does not apply to --method neural")
 			}
 			if flow && method != "framegen" {
 				return fmt.Errorf("--flow applies to --method framegen only")
@@ -81,6 +91,8 @@ printed (TSR and SVGF, or TAA when render and display sizes agree).
 				o := temporal.DefaultTSROptions()
 				o.Sharpen, o.Sharpness = sharpen, sharpness
 				m, err = temporal.NewTSR(mt.Render[0], mt.Render[1], mt.Display[0], mt.Display[1], o)
+			case "neural":
+				m, err = newNeuralMethod(weights, mt.Render[0], mt.Render[1], mt.Display[0], mt.Display[1])
 			}
 			if err != nil {
 				return err
@@ -138,12 +150,14 @@ printed (TSR and SVGF, or TAA when render and display sizes agree).
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&method, "method", "tsr", "taa, tsr, svgf or framegen")
+	cmd.Flags().StringVar(&method, "method", "tsr", "taa, tsr, neural, svgf or framegen")
+	cmd.Flags().StringVar(&weights, "weights", "", "neural: safetensors weights (default: the shipped network)")
 	cmd.Flags().BoolVar(&flow, "flow", false, "framegen: estimate motion by optical flow instead of reading motion vectors")
 	cmd.Flags().StringVar(&in, "in", "", "sequence directory")
 	cmd.Flags().StringVar(&out, "out", "", "output directory")
 	cmd.Flags().BoolVar(&sharpen, "sharpen", false, "apply RCAS to the output")
 	cmd.Flags().Float64Var(&sharpness, "sharpness", 0.2, "RCAS sharpness in stops (0 = strongest)")
+	cmd.AddCommand(newTemporalTrainCmd())
 	return cmd
 }
 
@@ -253,11 +267,13 @@ func newTemporalBenchCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "temporal-bench",
-		Short: "Score raw frames, bicubic, FSR 1, TAA+FSR 1 and TSR on every built-in scene",
+		Short: "Score raw frames, bicubic, FSR 1, TAA+FSR 1, TSR and neural on every built-in scene",
 		Long: `temporal-bench renders each scene (--frames frames, the first --warm not
 scored) and runs every method on the same frames: raw (the jittered frame,
 nearest-neighbour enlarged), bicubic, fsr1 (EASU + RCAS), taa+fsr1 (TAA at
-render resolution, then FSR 1) and tsr (the temporal upscaler). It prints the
+render resolution, then FSR 1), tsr (the temporal upscaler) and, when the
+display is 2× the render size (the ratio with a shipped network), neural
+(temporal neural super-sampling, TSR corrected by a network). It prints the
 mean PSNR, SSIM and FLIP against the --spp-sample reference, a flicker figure
 (mean absolute frame-to-frame change of the output over the reference's; 1 is
 as steady as the reference) and each method's wall and CPU milliseconds per
@@ -308,7 +324,7 @@ the noisy input against a 128-path reference. --denoise-frames 0 skips it.`,
 			}
 			for _, n := range names {
 				fmt.Fprintf(w, "\n%s\n%-10s %8s %7s %7s %8s %9s %9s\n", n, "method", "PSNR dB", "SSIM", "FLIP", "flicker", "ms/frame", "CPU ms")
-				for _, m := range tbench.Methods() {
+				for _, m := range tbench.Methods(o) {
 					r := byKey[n+"/"+m]
 					fmt.Fprintf(w, "%-10s %8.2f %7.4f %7.4f %8.2f %9.1f %9.1f\n", m, r.PSNR, r.SSIM, r.FLIP, r.Flicker, r.MsPerFrame, r.CPUMsPerFrame)
 				}
@@ -318,6 +334,13 @@ the noisy input against a 128-path reference. --denoise-frames 0 skips it.`,
 					verdict = "does NOT beat"
 				}
 				fmt.Fprintf(w, "tsr %s fsr1 (PSNR %+.2f dB, FLIP %+.4f, flicker %.2f vs %.2f)\n", verdict, t.PSNR-f.PSNR, t.FLIP-f.FLIP, t.Flicker, f.Flicker)
+				if nr, ok := byKey[n+"/neural"]; ok {
+					verdict = "beats"
+					if !(nr.PSNR > t.PSNR && nr.FLIP < t.FLIP) {
+						verdict = "does NOT beat"
+					}
+					fmt.Fprintf(w, "neural %s tsr (PSNR %+.2f dB, FLIP %+.4f, flicker %.2f vs %.2f)\n", verdict, nr.PSNR-t.PSNR, nr.FLIP-t.FLIP, nr.Flicker, t.Flicker)
+				}
 			}
 			if genPairs > 0 {
 				ff := tbench.FFmpeg()
@@ -354,7 +377,7 @@ the noisy input against a 128-path reference. --denoise-frames 0 skips it.`,
 				}
 			}
 			if crops != "" {
-				fmt.Fprintf(w, "\ncrops: %s/<scene>.png (reference, %s)\n", crops, strings.Join(tbench.Methods(), ", "))
+				fmt.Fprintf(w, "\ncrops: %s/<scene>.png (reference, %s)\n", crops, strings.Join(tbench.Methods(o), ", "))
 			}
 			return nil
 		},

@@ -1,10 +1,11 @@
 // Package srtrain trains the super-resolution networks of package sr on
-// photos: random patches, flipped and rotated, of low-resolution images made
-// exactly as upscale/upbench makes them (area reduction in linear light,
-// stored as 8-bit sRGB), against the luma residual between the original and
-// the bicubic enlargement, with Adam and a cosine learning-rate schedule.
-// Each epoch ends with the PSNR of the luma on held-out photos and an
-// atomic checkpoint from which a run resumes exactly.
+// photos and rendered frames: random patches, flipped and rotated, of
+// low-resolution images made exactly as upscale/upbench makes them (area
+// reduction in linear light, stored as 8-bit sRGB), against the luma
+// residual between the original and the bicubic enlargement, with Adam and
+// a cosine learning-rate schedule. Each patch comes from an image drawn
+// uniformly, whatever its size. Each epoch ends with the PSNR of the luma on
+// held-out photos and an atomic checkpoint from which a run resumes exactly.
 package srtrain
 
 import (
@@ -16,10 +17,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/trident-lab/trident/internal/progress"
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
+	"github.com/trident-lab/trident/render"
 	"github.com/trident-lab/trident/sr"
 	"github.com/trident-lab/trident/upscale"
 	"github.com/trident-lab/trident/upscale/upbench"
@@ -28,6 +31,7 @@ import (
 // Config sets up a training run. Every field takes part in the checkpoint's
 // identity: a run resumes only with the same configuration.
 type Config struct {
+	Arch          string // the network's shape, sr.ArchSmall or sr.ArchLarge
 	Scale         int
 	Epochs        int
 	StepsPerEpoch int
@@ -37,13 +41,17 @@ type Config struct {
 	Seed          uint64
 }
 
-// DefaultConfig is the configuration the shipped weights were trained with,
-// except for Epochs.
+// DefaultConfig is the configuration the shipped ×2 weights were trained
+// with, except for Epochs and StepsPerEpoch (sr/weights/README.md has the
+// commands of every shipped file).
 func DefaultConfig(scale int) Config {
-	return Config{Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1}
+	return Config{Arch: sr.ArchLarge, Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1}
 }
 
 func (c Config) check() error {
+	if _, err := sr.ShapeOf(c.Arch); err != nil {
+		return fmt.Errorf("srtrain: %w", err)
+	}
 	switch {
 	case c.Scale < 2 || c.Scale > sr.MaxScale:
 		return fmt.Errorf("srtrain: scale %d is not supported (integer scales 2 to %d)", c.Scale, sr.MaxScale)
@@ -61,8 +69,15 @@ func (c Config) check() error {
 	return nil
 }
 
-func (c Config) meta() map[string]string {
+// meta is the configuration as checkpoint metadata; train names the
+// training images, so that a run resumes only on the same data.
+func (c Config) meta(train []*Sample) map[string]string {
+	names := make([]string, len(train))
+	for i, s := range train {
+		names[i] = s.Name
+	}
 	return map[string]string{
+		"train":           strings.Join(names, ","),
 		"steps_per_epoch": strconv.Itoa(c.StepsPerEpoch),
 		"batch":           strconv.Itoa(c.Batch),
 		"patch":           strconv.Itoa(c.Patch),
@@ -186,7 +201,7 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 			return nil, fmt.Errorf("srtrain: %s was prepared for another scale", s.Name)
 		}
 	}
-	net, err := sr.New(cfg.Scale, nn.NewRNG(cfg.Seed))
+	net, err := sr.New(cfg.Scale, cfg.Arch, nn.NewRNG(cfg.Seed))
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +216,7 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 	ckpt := filepath.Join(dir, CheckpointFile)
 	start := 0
 	if resume {
-		if start, err = restore(ckpt, net, opt, names, cfg); err != nil {
+		if start, err = restore(ckpt, net, opt, names, cfg, train); err != nil {
 			return nil, err
 		}
 		if start >= cfg.Epochs {
@@ -248,7 +263,7 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 		if err != nil {
 			return nil, err
 		}
-		if err := save(dir, net, opt, names, cfg, e+1, vp); err != nil {
+		if err := save(dir, net, opt, names, cfg, train, e+1, vp); err != nil {
 			return nil, err
 		}
 		if epoch != nil {
@@ -285,13 +300,13 @@ func samplePatch(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
 	fill(tgt, s.Residual, s.W*r, x0*r, y0*r, p*r)
 }
 
-func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, epochs int, val float64) error {
+func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample, epochs int, val float64) error {
 	state, steps, err := opt.State(names, nn.StatePrefix+"adam/")
 	if err != nil {
 		return fmt.Errorf("srtrain: %w", err)
 	}
 	meta := net.Meta()
-	for k, v := range cfg.meta() {
+	for k, v := range cfg.meta(train) {
 		meta[k] = v
 	}
 	meta["epoch"] = strconv.Itoa(epochs)
@@ -309,7 +324,7 @@ func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, epo
 }
 
 // restore loads a checkpoint into net and opt and returns its epoch count.
-func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config) (int, error) {
+func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample) (int, error) {
 	state, meta, err := nn.LoadCheckpoint(path, net.Params)
 	if err != nil {
 		return 0, fmt.Errorf("srtrain: resume: %w", err)
@@ -317,7 +332,7 @@ func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config)
 	if err := net.CheckMeta(path, meta); err != nil {
 		return 0, fmt.Errorf("srtrain: resume: %w", err)
 	}
-	for k, v := range cfg.meta() {
+	for k, v := range cfg.meta(train) {
 		if k == "epochs" {
 			continue // a run may be extended; its schedule then changes
 		}
@@ -334,4 +349,48 @@ func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config)
 		return 0, fmt.Errorf("srtrain: resume %s: %w", path, err)
 	}
 	return epochs, nil
+}
+
+// Rendered training frames: FrameStep frames (0.5 s at render.FPS) apart in
+// every built-in scene, so that camera and objects have moved between them,
+// each the scene's reference with RenderSPP Halton samples per pixel.
+const (
+	FrameStep = 15
+	RenderSPP = 16
+	// MaxFrames bounds the frames per scene (and MaxFrameSide their sides)
+	// so that a mistyped flag cannot start hours of rendering.
+	MaxFrames    = 64
+	MaxFrameSide = 2048
+)
+
+// RenderFrames renders frames frames of w×h pixels from each of render's
+// built-in scenes, named scene@index, as linear-light images that hold what
+// an 8-bit sRGB file of the frame would: radiance is clipped to [0,1] and
+// quantised as a PNG would store it, as the photos are.
+func RenderFrames(ctx context.Context, frames, w, h int) ([]upbench.Photo, error) {
+	if frames < 1 || frames > MaxFrames || w < 16 || h < 16 || w > MaxFrameSide || h > MaxFrameSide {
+		return nil, fmt.Errorf("srtrain: %d rendered frames of %dx%d per scene: want 1 to %d frames of 16 to %d pixels a side",
+			frames, w, h, MaxFrames, MaxFrameSide)
+	}
+	var out []upbench.Photo
+	for _, name := range render.Scenes() {
+		scene, err := render.NewScene(name)
+		if err != nil {
+			return nil, fmt.Errorf("srtrain: %w", err)
+		}
+		for f := 0; f < frames; f++ {
+			m, err := scene.Reference(ctx, f*FrameStep, w, h, RenderSPP)
+			if err != nil {
+				return nil, fmt.Errorf("srtrain: %s frame %d: %w", name, f*FrameStep, err)
+			}
+			for c := 0; c < m.ColourChannels(); c++ {
+				p := m.Planes[c]
+				for i, v := range p {
+					p[i] = raster.SRGB8ToLinear(raster.LinearToSRGB8(v))
+				}
+			}
+			out = append(out, upbench.Photo{Name: fmt.Sprintf("%s@%d", name, f*FrameStep), Image: m})
+		}
+	}
+	return out, nil
 }

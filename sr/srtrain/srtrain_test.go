@@ -56,7 +56,7 @@ func TestTrainingOnOnePatchReducesLoss(t *testing.T) {
 	in := make([]float32, p*p)
 	tgt := make([]float32, 4*p*p)
 	samplePatch(nn.NewRNG(1), s, 2, p, in, tgt)
-	net, err := sr.New(2, nn.NewRNG(2))
+	net, err := sr.New(2, sr.ArchSmall, nn.NewRNG(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestSamplePatchAlignsInputAndTarget(t *testing.T) {
 }
 
 func toyConfig() Config {
-	return Config{Scale: 2, Epochs: 2, StepsPerEpoch: 3, Batch: 2, Patch: 8, LR: 1e-3, Seed: 5}
+	return Config{Arch: sr.ArchSmall, Scale: 2, Epochs: 2, StepsPerEpoch: 3, Batch: 2, Patch: 8, LR: 1e-3, Seed: 5}
 }
 
 func TestResumeIsExact(t *testing.T) {
@@ -138,6 +138,12 @@ func TestResumeIsExact(t *testing.T) {
 	}
 }
 
+func more4() Config {
+	c := toyConfig()
+	c.Epochs = 4
+	return c
+}
+
 func TestTrainErrors(t *testing.T) {
 	train, val := samples(t, 2)
 	ctx := context.Background()
@@ -149,6 +155,7 @@ func TestTrainErrors(t *testing.T) {
 		"batch 0":   bad(func(c *Config) { c.Batch = 0 }),
 		"lr 0":      bad(func(c *Config) { c.LR = 0 }),
 		"patch big": bad(func(c *Config) { c.Patch = 200 }),
+		"arch":      bad(func(c *Config) { c.Arch = "unet" }),
 	} {
 		if _, err := Train(ctx, cfg, train, val, t.TempDir(), false, nil, nil); err == nil {
 			t.Errorf("%s: no error", name)
@@ -179,6 +186,9 @@ func TestTrainErrors(t *testing.T) {
 	if _, err := Train(ctx, toyConfig(), []*Sample{x3}, val, t.TempDir(), false, nil, nil); err == nil {
 		t.Error("samples prepared for x3 in an x2 run: no error")
 	}
+	if _, err := Train(ctx, more4(), append(train, val...), val, dir, true, nil, nil); err == nil {
+		t.Error("resume on other training images: no error")
+	}
 	if err := os.WriteFile(filepath.Join(dir, CheckpointFile), []byte("junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -186,5 +196,37 @@ func TestTrainErrors(t *testing.T) {
 	more.Epochs = 4
 	if _, err := Train(ctx, more, train, val, dir, true, nil, nil); err == nil {
 		t.Error("resume from a corrupt checkpoint: no error")
+	}
+}
+
+func TestRenderFrames(t *testing.T) {
+	ctx := context.Background()
+	frames, err := RenderFrames(ctx, 1, 24, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != 3 {
+		t.Fatalf("%d frames, want one per built-in scene (3)", len(frames))
+	}
+	for _, f := range frames {
+		if f.Image.Width != 24 || f.Image.Height != 16 {
+			t.Errorf("%s is %dx%d, want 24x16", f.Name, f.Image.Width, f.Image.Height)
+		}
+		// Every value must be exactly an 8-bit sRGB code, as in a PNG.
+		for _, pl := range f.Image.Planes {
+			for _, v := range pl {
+				if raster.SRGB8ToLinear(raster.LinearToSRGB8(v)) != v {
+					t.Fatalf("%s holds %g, not an 8-bit sRGB code", f.Name, v)
+				}
+			}
+		}
+		if _, err := Prepare(ctx, f.Name, f.Image, 2); err != nil {
+			t.Error(err)
+		}
+	}
+	for _, bad := range [][3]int{{0, 24, 16}, {MaxFrames + 1, 24, 16}, {1, 8, 16}, {1, 24, MaxFrameSide + 1}} {
+		if _, err := RenderFrames(ctx, bad[0], bad[1], bad[2]); err == nil {
+			t.Errorf("RenderFrames(%d, %d, %d): no error", bad[0], bad[1], bad[2])
+		}
 	}
 }

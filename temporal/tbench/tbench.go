@@ -1,7 +1,8 @@
 // Package tbench measures temporal reconstruction on rendered clips: every
 // built-in scene through the raw jittered frames (nearest-neighbour
-// enlarged), bicubic, FSR 1, TAA followed by FSR 1, and the temporal
-// upscaler TSR, scored against the supersampled reference; frame
+// enlarged), bicubic, FSR 1, TAA followed by FSR 1, the temporal upscaler
+// TSR and, where a network is shipped for the ratio, temporal neural
+// super-sampling, scored against the supersampled reference; frame
 // generation (from motion vectors, from optical flow, blending and, when
 // installed, ffmpeg's minterpolate) against the rendered middle frame; and
 // SVGF denoising. It backs "trident temporal-bench".
@@ -14,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/trident-lab/trident/internal/cputime"
@@ -35,8 +37,17 @@ type Config struct {
 	CropDir string
 }
 
-// Methods lists the contestants in table order.
-func Methods() []string { return []string{"raw", "bicubic", "fsr1", "taa+fsr1", "tsr"} }
+// Methods lists the contestants for render/display sizes o in table order:
+// "neural" only when the display is an integer multiple of the render size
+// with a shipped network for that ratio.
+func Methods(o render.Options) []string {
+	m := []string{"raw", "bicubic", "fsr1", "taa+fsr1", "tsr"}
+	if r := o.DisplayW / o.RenderW; r*o.RenderW == o.DisplayW && r*o.RenderH == o.DisplayH &&
+		slices.Contains(temporal.ShippedNeuralScales(), r) {
+		m = append(m, "neural")
+	}
+	return m
+}
 
 // Result is one method's means over the scored frames of one scene.
 type Result struct {
@@ -100,7 +111,7 @@ func (s *spatial) process(ctx context.Context, f *render.Frame) (*raster.Image, 
 
 func runScene(ctx context.Context, c Config, name string, step func()) ([]Result, error) {
 	o := c.Options
-	methods := Methods()
+	methods := Methods(o)
 	sc, err := render.NewScene(name)
 	if err != nil {
 		return nil, err
@@ -110,6 +121,16 @@ func runScene(ctx context.Context, c Config, name string, step func()) ([]Result
 		switch m {
 		case "tsr":
 			t, err := temporal.NewTSR(o.RenderW, o.RenderH, o.DisplayW, o.DisplayH, temporal.DefaultTSROptions())
+			if err != nil {
+				return nil, err
+			}
+			procs[i] = t.Process
+		case "neural":
+			net, err := temporal.PretrainedNeuralNet(o.DisplayW / o.RenderW)
+			if err != nil {
+				return nil, err
+			}
+			t, err := temporal.NewNeural(net, o.RenderW, o.RenderH, o.DisplayW, o.DisplayH)
 			if err != nil {
 				return nil, err
 			}

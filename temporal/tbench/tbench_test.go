@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2*len(Methods()) || steps != 12 {
+	if len(rs) != 2*len(Methods(c.Options)) || steps != 12 {
 		t.Fatalf("%d results, %d steps", len(rs), steps)
 	}
 	for _, r := range rs {
