@@ -56,12 +56,24 @@ func LoadCheckpoint(path string, ps *Params) (state map[string]*Tensor, meta map
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
+	state, err = LoadTensors(path, f, ps)
+	if err != nil {
+		return nil, nil, err
+	}
+	return state, f.Metadata, nil
+}
+
+// LoadTensors copies the tensors of an already decoded safetensors file
+// (weights embedded in a binary, say) into ps under LoadCheckpoint's
+// rules, and returns the state tensors; name is the file's name for error
+// messages. On error ps is left unchanged.
+func LoadTensors(name string, f *safetensors.File, ps *Params) (state map[string]*Tensor, err error) {
 	values := map[string][]float32{}
 	state = map[string]*Tensor{}
 	for _, t := range f.Tensors {
 		data, err := safetensors.Float32(t) // its errors name the tensor
 		if err != nil {
-			return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+			return nil, fmt.Errorf("checkpoint %s: %w", name, err)
 		}
 		if strings.HasPrefix(t.Name, StatePrefix) {
 			state[t.Name] = New(data, t.Shape...)
@@ -69,20 +81,20 @@ func LoadCheckpoint(path string, ps *Params) (state map[string]*Tensor, meta map
 		}
 		p := ps.Get(t.Name)
 		if p == nil {
-			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q is not part of this model (is the checkpoint from another architecture?)", path, t.Name)
+			return nil, fmt.Errorf("checkpoint %s: tensor %q is not part of this model (is the checkpoint from another architecture?)", name, t.Name)
 		}
 		if !sameShape(p.Shape, t.Shape) {
-			return nil, nil, fmt.Errorf("checkpoint %s: tensor %q has shape %v, the model expects %v", path, t.Name, t.Shape, p.Shape)
+			return nil, fmt.Errorf("checkpoint %s: tensor %q has shape %v, the model expects %v", name, t.Name, t.Shape, p.Shape)
 		}
 		values[t.Name] = data
 	}
-	for _, name := range ps.Names() {
-		if _, ok := values[name]; !ok {
-			return nil, nil, fmt.Errorf("checkpoint %s: no tensor %q (shape %v) for this model", path, name, ps.Get(name).Shape)
+	for _, pn := range ps.Names() {
+		if _, ok := values[pn]; !ok {
+			return nil, fmt.Errorf("checkpoint %s: no tensor %q (shape %v) for this model", name, pn, ps.Get(pn).Shape)
 		}
 	}
-	for name, data := range values {
-		copy(ps.Get(name).Data, data)
+	for pn, data := range values {
+		copy(ps.Get(pn).Data, data)
 	}
-	return state, f.Metadata, nil
+	return state, nil
 }

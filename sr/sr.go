@@ -268,28 +268,8 @@ func (n *Net) fill(name string, f *safetensors.File) error {
 	if err := n.CheckMeta(name, f.Metadata); err != nil {
 		return err
 	}
-	values := map[string][]float32{}
-	for _, t := range f.Tensors {
-		p := n.Params.Get(t.Name)
-		if p == nil {
-			return fmt.Errorf("sr: %s: tensor %q is not part of the network", name, t.Name)
-		}
-		v, err := safetensors.Float32(t)
-		if err != nil {
-			return fmt.Errorf("sr: %s: %w", name, err)
-		}
-		if len(v) != len(p.Data) || fmt.Sprint(t.Shape) != fmt.Sprint(p.Shape) {
-			return fmt.Errorf("sr: %s: tensor %q has shape %v, want %v", name, t.Name, t.Shape, p.Shape)
-		}
-		values[t.Name] = v
-	}
-	for _, pn := range n.Params.Names() {
-		if _, ok := values[pn]; !ok {
-			return fmt.Errorf("sr: %s: no tensor %q", name, pn)
-		}
-	}
-	for pn, v := range values {
-		copy(n.Params.Get(pn).Data, v)
+	if _, err := nn.LoadTensors(name, f, n.Params); err != nil {
+		return fmt.Errorf("sr: %w", err)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"github.com/trident-lab/trident/nn"
@@ -203,28 +202,8 @@ func (n *NeuralNet) decode(name string, data []byte) error {
 	if err := n.CheckMeta(name, f.Metadata); err != nil {
 		return err
 	}
-	values := map[string][]float32{}
-	for _, t := range f.Tensors {
-		p := n.Params.Get(t.Name)
-		if p == nil {
-			return fmt.Errorf("neural: %s: tensor %q is not part of the network", name, t.Name)
-		}
-		v, err := safetensors.Float32(t)
-		if err != nil {
-			return fmt.Errorf("neural: %s: %w", name, err)
-		}
-		if !slices.Equal(t.Shape, p.Shape) {
-			return fmt.Errorf("neural: %s: tensor %q has shape %v, want %v", name, t.Name, t.Shape, p.Shape)
-		}
-		values[t.Name] = v
-	}
-	for _, pn := range n.Params.Names() {
-		if _, ok := values[pn]; !ok {
-			return fmt.Errorf("neural: %s: no tensor %q", name, pn)
-		}
-	}
-	for pn, v := range values {
-		copy(n.Params.Get(pn).Data, v)
+	if _, err := nn.LoadTensors(name, f, n.Params); err != nil {
+		return fmt.Errorf("neural: %w", err)
 	}
 	return nil
 }
