@@ -270,7 +270,7 @@ const gradChunks = 8
 // GOMAXPROCS goroutines.
 func Conv2D(x, w, bias *Tensor, opt Conv2DOptions) *Tensor {
 	g := conv2DGeom(x, w, bias, opt)
-	out := Zeros(g.n, g.o, g.oh, g.ow)
+	out := result([]int{g.n, g.o, g.oh, g.ow}, false, x, w, bias) // forward writes every element
 	var bd []float32
 	if bias != nil {
 		bd = bias.Data

@@ -2,7 +2,7 @@ package nn
 
 import (
 	"math"
-	"slices"
+	"runtime"
 )
 
 // broadcastShape returns the shape of a op b under NumPy broadcasting rules.
@@ -111,7 +111,7 @@ func isSuffix(b, out []int) bool {
 // derivatives of f with respect to its first and second argument.
 func binary(op string, a, b *Tensor, f func(x, y float32) float32, da, db func(x, y, z float32) float32) *Tensor {
 	shape := broadcastShape(op, a.Shape, b.Shape)
-	out := Zeros(shape...)
+	out := result(shape, false, a, b)
 	ad, bd, od := a.Data, b.Data, out.Data
 	eachBroadcast(shape, a.Shape, b.Shape, func(i, ia, ib int) { od[i] = f(ad[ia], bd[ib]) })
 	return record(out, op, func(out *Tensor, g []float32, ig [][]float32) {
@@ -177,7 +177,7 @@ func step(b bool) float32 {
 // unary applies f elementwise; df gives the derivative from the input x and
 // the output y. Large tensors are split across goroutines.
 func unary(op string, x *Tensor, f func(float32) float32, df func(x, y float32) float32) *Tensor {
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	out := result(x.Shape, false, x)
 	xd, od := x.Data, out.Data
 	elementwise(len(xd), 4, func(lo, hi int) {
 		for i, v := range xd[lo:hi] {
@@ -209,7 +209,7 @@ func Neg(x *Tensor) *Tensor { return Scale(x, -1) }
 
 // ReLU returns max(x, 0).
 func ReLU(x *Tensor) *Tensor {
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	out := result(x.Shape, false, x)
 	xd, od := x.Data, out.Data
 	elementwise(len(xd), 1, func(lo, hi int) {
 		dst := od[lo:hi]
@@ -276,7 +276,7 @@ func sigmoid(v float32) float32 {
 
 // Tanh returns the hyperbolic tangent of x.
 func Tanh(x *Tensor) *Tensor {
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	out := result(x.Shape, false, x)
 	xd, od := x.Data, out.Data
 	elementwise(len(xd), 8, func(lo, hi int) { tanhSlice(od[lo:hi], xd[lo:hi]) })
 	return record(out, "Tanh", func(_ *Tensor, g []float32, ig [][]float32) {
@@ -294,7 +294,7 @@ func Tanh(x *Tensor) *Tensor {
 // output alone; the backward pass then reads only the output and the
 // gradient.
 func smooth(op string, x *Tensor, f func(float32) float32, dy func(y float32) float32) *Tensor {
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
+	out := result(x.Shape, false, x)
 	xd, od := x.Data, out.Data
 	elementwise(len(xd), 16, func(lo, hi int) {
 		dst := od[lo:hi]
@@ -369,7 +369,7 @@ func arith(name string, a, b *Tensor, op arithOp) *Tensor {
 	if !sameShape(a.Shape, b.Shape) && (len(b.Shape) > len(a.Shape) || !isSuffix(b.Shape, a.Shape)) {
 		return nil
 	}
-	out := &Tensor{Shape: slices.Clone(a.Shape), Data: make([]float32, n)}
+	out := result(a.Shape, false, a, b)
 	ad, bd, od := a.Data, b.Data, out.Data
 	// Rows of length nb: b is applied to each row in turn (nb == n when the
 	// shapes are equal, so there is one row).
@@ -439,29 +439,43 @@ func arith(name string, a, b *Tensor, op arithOp) *Tensor {
 			})
 			return
 		}
-		for r := 0; r < n/nb; r++ {
-			dst, gs := gb[:nb], g[r*nb:(r+1)*nb]
-			switch op {
-			case opAdd:
-				addTo(dst, gs)
-			case opSub:
-				for i, v := range gs {
-					dst[i] -= v
-				}
-			case opMul:
-				x := ad[r*nb : (r+1)*nb]
-				for i, v := range gs {
-					dst[i] += v * x[i]
+		// A bias gradient is a sum over rows; workers take column ranges
+		// and add the rows in order, as one goroutine would.
+		elementwise(nb, n/nb, func(lo, hi int) {
+			for r := 0; r < n/nb; r++ {
+				dst, gs := gb[lo:hi], g[r*nb+lo:r*nb+hi]
+				switch op {
+				case opAdd:
+					addTo(dst, gs)
+				case opSub:
+					for i, v := range gs {
+						dst[i] -= v
+					}
+				case opMul:
+					x := ad[r*nb+lo : r*nb+hi]
+					for i, v := range gs {
+						dst[i] += v * x[i]
+					}
 				}
 			}
-		}
+		})
 	}, a, b)
 }
+
+// elementwiseMinCost is the number of element operations from which
+// elementwise splits its work: about 20 µs of simple arithmetic, several
+// times what handing a block to a second goroutine costs. The split is
+// dynamic (see parallel), so on a busy machine the caller just does all the
+// blocks itself.
+const elementwiseMinCost = 1 << 16
 
 // elementwise runs fn over [0, n) split into contiguous ranges across
 // goroutines when n·cost (cost in rough element operations per index) is
 // large enough to pay for them.
 func elementwise(n, cost int, fn func(lo, hi int)) {
-	w := workersFor(n, float64(n)*float64(cost))
-	parallel(w, n, func(_, lo, hi int) { fn(lo, hi) })
+	w := 1
+	if float64(n)*float64(cost) >= elementwiseMinCost {
+		w = max(1, min(runtime.GOMAXPROCS(0), n))
+	}
+	parallelSpans(w, n, fn)
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Optimizer updates parameters from their accumulated gradients.
@@ -79,6 +80,9 @@ type Adam struct {
 
 	t    int
 	m, v [][]float32
+	// offsets[k] is where parameter k starts in the parameters laid end to
+	// end, the index space Step splits among goroutines.
+	offsets []int
 }
 
 // NewAdam returns Adam with PyTorch's defaults (β1 0.9, β2 0.999, ε 1e-8).
@@ -102,45 +106,77 @@ func (o *Adam) LR() float64 { return o.Rate }
 // Steps reports how many updates have been applied.
 func (o *Adam) Steps() int { return o.t }
 
-// Step applies one update.
+// Step applies one update. The parameters' elements are independent, so
+// they are updated in blocks spread over goroutines; every element sees the
+// same arithmetic as on one goroutine.
 func (o *Adam) Step() {
 	if o.m == nil {
 		o.m = make([][]float32, len(o.Params))
 		o.v = make([][]float32, len(o.Params))
 	}
-	o.t++
-	b1, b2 := float32(o.Beta1), float32(o.Beta2)
-	c1 := 1 - math.Pow(o.Beta1, float64(o.t))
-	c2 := 1 - math.Pow(o.Beta2, float64(o.t))
-	stepSize := float32(o.Rate / c1)
-	sqrtC2 := float32(math.Sqrt(c2))
-	eps := float32(o.Eps)
+	if len(o.offsets) != len(o.Params)+1 {
+		o.offsets = make([]int, len(o.Params)+1)
+	}
 	for k, p := range o.Params {
-		if p.Grad == nil {
-			continue
-		}
-		if o.m[k] == nil {
+		o.offsets[k+1] = o.offsets[k] + len(p.Data)
+		if p.Grad != nil && o.m[k] == nil {
 			o.m[k] = make([]float32, len(p.Data))
 			o.v[k] = make([]float32, len(p.Data))
 		}
-		m, v := o.m[k], o.v[k]
-		if o.Decoupled && o.WeightDecay != 0 {
-			decay := 1 - float32(o.Rate*o.WeightDecay)
-			for i := range p.Data {
-				p.Data[i] *= decay
+	}
+	o.t++
+	b1, b2 := float32(o.Beta1), float32(o.Beta2)
+	u := adamUpdate{
+		b1: b1, c1: 1 - b1, b2: b2, c2: 1 - b2,
+		stepSize: float32(o.Rate / (1 - math.Pow(o.Beta1, float64(o.t)))),
+		sqrtC2:   float32(math.Sqrt(1 - math.Pow(o.Beta2, float64(o.t)))),
+		eps:      float32(o.Eps),
+		decay:    1,
+	}
+	if o.Decoupled {
+		u.decay = 1 - float32(o.Rate*o.WeightDecay)
+	} else {
+		u.wd = float32(o.WeightDecay)
+	}
+	total := o.offsets[len(o.Params)]
+	elementwise(total, 16, func(lo, hi int) {
+		k, _ := slices.BinarySearch(o.offsets, lo+1)
+		for k--; k < len(o.Params) && o.offsets[k] < hi; k++ {
+			p := o.Params[k]
+			if p.Grad == nil {
+				continue
 			}
+			a, b := max(lo, o.offsets[k])-o.offsets[k], min(hi, o.offsets[k+1])-o.offsets[k]
+			u.apply(p.Data[a:b], p.Grad[a:b], o.m[k][a:b], o.v[k][a:b])
 		}
-		wd := float32(0)
-		if !o.Decoupled {
-			wd = float32(o.WeightDecay)
-		}
-		for i, g := range p.Grad {
-			g += wd * p.Data[i]
-			m[i] = b1*m[i] + (1-b1)*g
-			v[i] = b2*v[i] + (1-b2)*g*g
-			denom := float32(math.Sqrt(float64(v[i])))/sqrtC2 + eps
-			p.Data[i] -= stepSize * m[i] / denom
-		}
+	})
+}
+
+// adamUpdate holds the constants of one Adam step. Its layout is read by
+// adam_amd64.s.
+type adamUpdate struct {
+	b1, c1, b2, c2 float32 // c1 = 1 − b1, c2 = 1 − b2
+	stepSize       float32
+	sqrtC2         float32
+	eps            float32
+	wd             float32 // L2 weight decay added to the gradient
+	decay          float32 // factor of decoupled weight decay (1 for none)
+}
+
+// applyGo updates the parameter values x with gradients g and moments m, v.
+// Every product is converted to float32 explicitly so that the compiler
+// does not fuse it into a multiply-add: the vector version must give the
+// same bits whichever way a block is split.
+func (u *adamUpdate) applyGo(x, g, m, v []float32) {
+	g, m, v = g[:len(x)], m[:len(x)], v[:len(x)]
+	for i, gi := range g {
+		xi := x[i] * u.decay
+		gi += float32(u.wd * xi)
+		mi := float32(u.b1*m[i]) + float32(u.c1*gi)
+		vi := float32(u.b2*v[i]) + float32(float32(u.c2*gi)*gi)
+		m[i], v[i] = mi, vi
+		denom := float32(math.Sqrt(float64(vi)))/u.sqrtC2 + u.eps
+		x[i] = xi - float32(u.stepSize*mi)/denom
 	}
 }
 

@@ -32,24 +32,70 @@ func parallel(w, n int, fn func(worker, lo, hi int)) {
 		fn(0, 0, n)
 		return
 	}
+	j := jobs.Get().(*parallelJob)
+	j.fn = fn
+	split(j, w, n)
+}
+
+// parallelSpans is parallel for a fn that does not need the worker index.
+func parallelSpans(w, n int, fn func(lo, hi int)) {
+	if w <= 1 || n <= 1 {
+		fn(0, n)
+		return
+	}
+	j := jobs.Get().(*parallelJob)
+	j.span = fn
+	split(j, w, n)
+}
+
+// parallelJob is the shared state of one parallel call.
+type parallelJob struct {
+	next      atomic.Int64
+	wg        sync.WaitGroup
+	n, blocks int
+	fn        func(worker, lo, hi int)
+	span      func(lo, hi int)
+}
+
+// jobs recycles parallelJobs: a training step makes a hundred parallel
+// calls, and once Wait has returned no goroutine refers to the job.
+var jobs = sync.Pool{New: func() any { return new(parallelJob) }}
+
+// split runs j on w goroutines and puts it back in jobs.
+func split(j *parallelJob, w, n int) {
 	w = min(w, n)
-	blocks := min(n, 4*w)
-	var next atomic.Int64
-	run := func(worker int) {
-		for {
-			b := int(next.Add(1)) - 1
-			if b >= blocks {
-				return
-			}
-			fn(worker, b*n/blocks, (b+1)*n/blocks)
+	j.n, j.blocks = n, min(n, 4*w)
+	j.next.Store(0)
+	j.wg.Add(w - 1)
+	for i := 0; i < w-1; i++ {
+		go j.helper(i)
+	}
+	j.run(w - 1)
+	j.wg.Wait()
+	j.fn, j.span = nil, nil
+	jobs.Put(j)
+}
+
+// helper is run on a goroutine of its own.
+func (j *parallelJob) helper(worker int) {
+	j.run(worker)
+	j.wg.Done()
+}
+
+// run processes blocks until none is left.
+func (j *parallelJob) run(worker int) {
+	for {
+		b := int(j.next.Add(1)) - 1
+		if b >= j.blocks {
+			return
+		}
+		lo, hi := b*j.n/j.blocks, (b+1)*j.n/j.blocks
+		if j.span != nil {
+			j.span(lo, hi)
+		} else {
+			j.fn(worker, lo, hi)
 		}
 	}
-	var wg sync.WaitGroup
-	for i := 0; i < w-1; i++ {
-		wg.Go(func() { run(i) })
-	}
-	run(w - 1)
-	wg.Wait()
 }
 
 // scratch recycles float32 work buffers (im2col matrices, per-worker

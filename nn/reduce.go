@@ -32,7 +32,7 @@ func reduceAxis(op string, x *Tensor, axis int, kind reduction) *Tensor {
 	outer, n, inner := splitAt(x.Shape, axis)
 	shape := slices.Clone(x.Shape)
 	shape[axis] = 1
-	out := Zeros(shape...)
+	out := result(shape, false, x)
 	var arg []int
 	if kind == reduceMax {
 		if n == 0 {
@@ -141,14 +141,17 @@ func SumAll(x *Tensor) *Tensor { return Sum(x, false) }
 func MeanAll(x *Tensor) *Tensor { return Mean(x, false) }
 
 // lanes calls fn with the offset of the first element of every lane along
-// axis: the n elements base, base+stride, ..., base+(n-1)·stride.
-func lanes(shape []int, axis int, fn func(base, n, stride int)) {
+// axis: the n elements base, base+stride, ..., base+(n-1)·stride. Lanes are
+// independent, so they are spread over goroutines when there are enough
+// elements (cost is fn's rough work per element).
+func lanes(shape []int, axis, cost int, fn func(base, n, stride int)) {
 	outer, n, inner := splitAt(shape, axis)
-	for o := 0; o < outer; o++ {
-		for in := 0; in < inner; in++ {
+	elementwise(outer*inner, n*cost, func(lo, hi int) {
+		for l := lo; l < hi; l++ {
+			o, in := l/inner, l%inner
 			fn(o*n*inner+in, n, inner)
 		}
-	}
+	})
 }
 
 // laneMax returns the largest element of a lane.
@@ -163,8 +166,8 @@ func laneMax(d []float32, base, n, stride int) float32 {
 // Softmax normalizes exp(x) along axis to sum to one.
 func Softmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("Softmax", axis, x.Dims())
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
-	lanes(x.Shape, axis, func(base, n, stride int) {
+	out := result(x.Shape, false, x)
+	lanes(x.Shape, axis, 16, func(base, n, stride int) {
 		m := laneMax(x.Data, base, n, stride)
 		var s float64
 		for k := 0; k < n; k++ {
@@ -178,7 +181,7 @@ func Softmax(x *Tensor, axis int) *Tensor {
 	})
 	return record(out, "Softmax", func(out *Tensor, g []float32, ig [][]float32) {
 		gx := ig[0]
-		lanes(out.Shape, axis, func(base, n, stride int) {
+		lanes(out.Shape, axis, 2, func(base, n, stride int) {
 			var dot float64
 			for k := 0; k < n; k++ {
 				dot += float64(g[base+k*stride] * out.Data[base+k*stride])
@@ -194,8 +197,8 @@ func Softmax(x *Tensor, axis int) *Tensor {
 // LogSoftmax returns log(Softmax(x, axis)), computed stably.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("LogSoftmax", axis, x.Dims())
-	out := &Tensor{Shape: x.Shape, Data: make([]float32, len(x.Data))}
-	lanes(x.Shape, axis, func(base, n, stride int) {
+	out := result(x.Shape, false, x)
+	lanes(x.Shape, axis, 16, func(base, n, stride int) {
 		m := laneMax(x.Data, base, n, stride)
 		var s float64
 		for k := 0; k < n; k++ {
@@ -208,7 +211,7 @@ func LogSoftmax(x *Tensor, axis int) *Tensor {
 	})
 	return record(out, "LogSoftmax", func(out *Tensor, g []float32, ig [][]float32) {
 		gx := ig[0]
-		lanes(out.Shape, axis, func(base, n, stride int) {
+		lanes(out.Shape, axis, 16, func(base, n, stride int) {
 			var gs float64
 			for k := 0; k < n; k++ {
 				gs += float64(g[base+k*stride])

@@ -55,7 +55,41 @@ func PixelShuffle(x *Tensor, r int) *Tensor {
 		panic(shapeErr("PixelShuffle", "input %v has %d channels, not divisible by r²=%d", x.Shape, cr, r*r))
 	}
 	c := cr / (r * r)
-	return gatherOp("PixelShuffle", x, []int{n, c, h * r, w * r}, shuffleIndex(n, c, h, w, r))
+	out := result([]int{n, c, h * r, w * r}, false, x)
+	shuffle(out.Data, x.Data, n*c, h, w, r, false)
+	return record(out, "PixelShuffle", func(_ *Tensor, g []float32, ig [][]float32) {
+		shuffle(g, ig[0], n*c, h, w, r, true)
+	}, x)
+}
+
+// shuffle moves the r² input planes [h, w] of each of planes output
+// channels of src into the interleaved [h·r, w·r] output plane in dst; with
+// back set it instead adds the interleaved dst planes back into the input
+// planes of src (the gradient). Output channels are independent and spread
+// over goroutines.
+func shuffle(dst, src []float32, planes, h, w, r int, back bool) {
+	elementwise(planes, h*w*r*r, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			for i := 0; i < r; i++ {
+				for j := 0; j < r; j++ {
+					in := src[((p*r+i)*r+j)*h*w:][:h*w]
+					for y := 0; y < h; y++ {
+						row := dst[(p*h*r+y*r+i)*w*r:][:w*r]
+						line := in[y*w : (y+1)*w]
+						if back {
+							for x := range line {
+								line[x] += row[x*r+j]
+							}
+							continue
+						}
+						for x, v := range line {
+							row[x*r+j] = v
+						}
+					}
+				}
+			}
+		}
+	})
 }
 
 // PixelUnshuffle is the inverse of PixelShuffle (space-to-depth): x [N, C,

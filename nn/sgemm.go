@@ -22,14 +22,40 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // accumulated in a row-sized buffer as a sum of the rows of op(B) scaled by
 // the row's entries of op(A) (with transB, op(B)'s rows are columns of B).
 func smallGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if transB && !transA {
+		// Rows of A against rows of B: contiguous dot products, where the
+		// row-update form below would stride through B.
+		for i := 0; i < m; i++ {
+			ar := a[i*lda : i*lda+k]
+			row := c[i*ldc : i*ldc+n]
+			for j := range row {
+				v := alpha * dot32(ar, b[j*ldb:j*ldb+k])
+				if beta != 0 {
+					v += beta * row[j]
+				}
+				row[j] = v
+			}
+		}
+		return
+	}
+	// With alpha 1 and either beta 0 or a single term to add, summing
+	// straight into C gives the same result as summing apart and combining,
+	// with two passes over the row fewer (the MMoE's per-sample products).
+	direct := alpha == 1 && (beta == 0 || beta == 1 && k == 1)
 	var buf [256]float32
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
 		acc := buf[:0]
-		if n <= len(buf) {
+		switch {
+		case direct:
+			acc = row
+			if beta == 0 {
+				clear(acc)
+			}
+		case n <= len(buf):
 			acc = buf[:n]
 			clear(acc)
-		} else {
+		default:
 			acc = make([]float32, n)
 		}
 		for p := 0; p < k; p++ {
@@ -49,6 +75,9 @@ func smallGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda
 			for j, bv := range br {
 				acc[j] += av * bv
 			}
+		}
+		if direct {
+			continue
 		}
 		if beta == 0 {
 			for j, v := range acc {

@@ -14,7 +14,7 @@ func TestSmallGemm(t *testing.T) {
 	for _, sz := range [][3]int{{1, 64, 8}, {1, 8, 64}, {8, 64, 1}, {3, 5, 7}, {16, 16, 16}, {2, 300, 3}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+			for _, ab := range [][2]float32{{1, 0}, {1, 1}, {0.5, 1}, {-2, 0.25}} {
 				ar, ac := m, k
 				if tr[0] {
 					ar, ac = k, m

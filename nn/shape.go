@@ -31,9 +31,8 @@ func Reshape(x *Tensor, shape ...int) *Tensor {
 	}
 	out := &Tensor{Shape: shape, Data: x.Data}
 	return record(out, "Reshape", func(_ *Tensor, g []float32, ig [][]float32) {
-		for i, v := range g {
-			ig[0][i] += v
-		}
+		gx := ig[0]
+		elementwise(len(g), 1, func(lo, hi int) { addTo(gx[lo:hi], g[lo:hi]) })
 	}, x)
 }
 
@@ -131,32 +130,46 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 		}
 		shape[axis] += t.Shape[axis]
 	}
-	out := Zeros(shape...)
+	widths := make([]int, len(ts))
+	for i, t := range ts {
+		widths[i] = t.Shape[axis]
+	}
+	return join("Concat", shape, axis, widths, ts)
+}
+
+// join copies ts into a new tensor of the given shape, input i filling
+// widths[i] consecutive positions along axis, in order (Concat and Stack).
+// The outer rows are independent and spread over goroutines.
+func join(op string, shape []int, axis int, widths []int, ts []*Tensor) *Tensor {
+	out := result(shape, false, ts...)
 	outer, total, inner := splitAt(shape, axis)
 	offsets := make([]int, len(ts))
 	at := 0
-	for i, t := range ts {
+	for i, w := range widths {
 		offsets[i] = at
-		n := t.Shape[axis] * inner
-		for o := 0; o < outer; o++ {
-			copy(out.Data[o*total*inner+at*inner:], t.Data[o*n:(o+1)*n])
-		}
-		at += t.Shape[axis]
+		at += w
 	}
-	return record(out, "Concat", func(_ *Tensor, g []float32, ig [][]float32) {
+	od := out.Data
+	elementwise(outer, total*inner, func(lo, hi int) {
 		for i, t := range ts {
-			if ig[i] == nil {
-				continue
+			n := widths[i] * inner
+			for o := lo; o < hi; o++ {
+				copy(od[o*total*inner+offsets[i]*inner:][:n], t.Data[o*n:(o+1)*n])
 			}
-			n := t.Shape[axis] * inner
-			for o := 0; o < outer; o++ {
-				src := g[o*total*inner+offsets[i]*inner:][:n]
-				dst := ig[i][o*n : (o+1)*n]
-				for j, v := range src {
-					dst[j] += v
+		}
+	})
+	return record(out, op, func(_ *Tensor, g []float32, ig [][]float32) {
+		elementwise(outer, total*inner, func(lo, hi int) {
+			for i := range ts {
+				if ig[i] == nil {
+					continue
+				}
+				n := widths[i] * inner
+				for o := lo; o < hi; o++ {
+					addTo(ig[i][o*n:(o+1)*n], g[o*total*inner+offsets[i]*inner:])
 				}
 			}
-		}
+		})
 	}, ts...)
 }
 
@@ -213,15 +226,15 @@ func Stack(axis int, ts ...*Tensor) *Tensor {
 		panic(shapeErr("Stack", "no tensors"))
 	}
 	axis = normAxis("Stack", axis, ts[0].Dims()+1)
-	parts := make([]*Tensor, len(ts))
+	widths := make([]int, len(ts))
 	for i, t := range ts {
 		if !sameShape(t.Shape, ts[0].Shape) {
 			panic(shapeErr("Stack", "shapes %v and %v differ", ts[0].Shape, t.Shape))
 		}
-		shape := slices.Insert(slices.Clone(t.Shape), axis, 1)
-		parts[i] = Reshape(t, shape...)
+		widths[i] = 1
 	}
-	return Concat(axis, parts...)
+	shape := slices.Insert(slices.Clone(ts[0].Shape), axis, len(ts))
+	return join("Stack", shape, axis, widths, ts)
 }
 
 // Gather returns the rows of table selected by indices: for table of shape

@@ -18,6 +18,24 @@
 // or combine the parameter gradients between calls. When no input requires
 // a gradient nothing is recorded, which makes inference cheap.
 //
+// # Memory
+//
+// A training step computes the same tensors every time. Attaching an Arena
+// to the parameters (Params.SetArena) lets the step's results and gradient
+// buffers be reused by the next step once Arena.Release has ended it;
+// see Arena for which tensors that covers and how long they stay valid.
+// Without an arena every result is an ordinary heap allocation.
+//
+// # Inference
+//
+// Evaluating a trained network many times (a game search asking for one
+// position at a time) has its own path: NewEvalConv and NewEvalDense
+// snapshot layers into packed, channels-last form (3×3 convolutions by
+// Winograd's algorithm), their Forward methods fuse the bias, a residual
+// and the activation, and an Infer hands the same output buffers out again
+// on every pass. The results equal the autograd layers' to float32
+// rounding.
+//
 // # Errors
 //
 // Operations panic with a *ShapeError when shapes do not fit, naming the
@@ -28,7 +46,8 @@
 //
 // # Layout
 //
-// Images are NCHW. Matrices are [rows, cols]. Linear layers compute
+// Images are NCHW (the inference layers take NHWC; see Infer.ChannelsLast).
+// Matrices are [rows, cols]. Linear layers compute
 // x·W + b with W of shape [in, out].
 package nn
 
@@ -50,7 +69,13 @@ type Tensor struct {
 	Grad []float32
 
 	requiresGrad bool
-	node         *node
+	// node is how the tensor was computed (nil for a leaf); it points at
+	// nodeVal, which saves recording a separate allocation.
+	node    *node
+	nodeVal node
+	// arena owns the tensor's storage until its next Release (for a
+	// result), or receives the results computed from it (for a leaf).
+	arena *Arena
 }
 
 // New returns a tensor with the given shape that uses data as its storage.
@@ -126,11 +151,7 @@ func (t *Tensor) Clone() *Tensor {
 }
 
 // ZeroGrad clears the accumulated gradient.
-func (t *Tensor) ZeroGrad() {
-	for i := range t.Grad {
-		t.Grad[i] = 0
-	}
-}
+func (t *Tensor) ZeroGrad() { clear(t.Grad) }
 
 // String formats the shape and, for small tensors, the values.
 func (t *Tensor) String() string {

@@ -30,6 +30,7 @@ const (
 // per-task BCE-with-logits losses summed, Adam.
 type MMoE struct {
 	params  *nn.Params
+	arena   *nn.Arena
 	experts [][2]*nn.Dense
 	gates   []*nn.Dense
 	towers  [][2]*nn.Dense
@@ -61,6 +62,8 @@ func NewMMoE(seed uint64) *MMoE {
 		})
 	}
 	m.opt = nn.NewAdam(ps.Trainable(), 1e-3)
+	m.arena = nn.NewArena()
+	ps.SetArena(m.arena)
 	m.x = nn.Zeros(MMoEBatch, MMoEInputs)
 	nn.Normal(m.x, 1, rng)
 	for t := 0; t < MMoETasks; t++ {
@@ -96,13 +99,16 @@ func (m *MMoE) Loss() *nn.Tensor {
 }
 
 // Step runs one training step (zero gradients, forward, backward, Adam)
-// and returns the loss before the update.
+// and returns the loss before the update. The step's tensors go back to
+// the model's arena at the end, so a warm step reuses their memory.
 func (m *MMoE) Step() float32 {
 	m.params.ZeroGrad()
 	loss := m.Loss()
 	nn.Backward(loss)
 	m.opt.Step()
-	return loss.Item()
+	v := loss.Item()
+	m.arena.Release()
+	return v
 }
 
 // Sizes of the ESPCN workload.
@@ -118,6 +124,7 @@ const (
 // Adam.
 type ESPCN struct {
 	params        *nn.Params
+	arena         *nn.Arena
 	c1, c2, c3    *nn.Conv
 	opt           *nn.Adam
 	input, target *nn.Tensor
@@ -135,6 +142,8 @@ func NewESPCN(seed uint64) *ESPCN {
 		c3:     nn.NewConv(ps, "conv3", 32, ESPCNScale*ESPCNScale, 3, nn.Conv2DOptions{Padding: [2]int{1, 1}}, rng),
 	}
 	e.opt = nn.NewAdam(ps.Trainable(), 1e-3)
+	e.arena = nn.NewArena()
+	ps.SetArena(e.arena)
 	e.input = uniform(rng, ESPCNBatch, 1, ESPCNSize, ESPCNSize)
 	e.target = uniform(rng, ESPCNBatch, 1, ESPCNSize*ESPCNScale, ESPCNSize*ESPCNScale)
 	return e
@@ -156,13 +165,16 @@ func (e *ESPCN) Loss() *nn.Tensor {
 	return nn.MSE(h, e.target)
 }
 
-// Step runs one training step and returns the loss before the update.
+// Step runs one training step and returns the loss before the update,
+// recycling the step's tensors through the model's arena as MMoE.Step does.
 func (e *ESPCN) Step() float32 {
 	e.params.ZeroGrad()
 	loss := e.Loss()
 	nn.Backward(loss)
 	e.opt.Step()
-	return loss.Item()
+	v := loss.Item()
+	e.arena.Release()
+	return v
 }
 
 // Sizes of the game network.
@@ -217,8 +229,10 @@ func (g *GameNet) Input(batch int) *nn.Tensor {
 	return x
 }
 
-// Forward evaluates x [N, 4, 9, 9] without recording a graph and returns
-// the policy logits [N, 81] and values [N, 1].
+// Forward evaluates x [N, 4, 9, 9] with the autograd layers, without
+// recording a graph, and returns the policy logits [N, 81] and values
+// [N, 1]. Eval gives the inference path that workload (c) measures; this
+// is its reference.
 func (g *GameNet) Forward(x *nn.Tensor) (policy, value *nn.Tensor) {
 	g.params.NoGrad(func() {
 		h := nn.ReLU(g.stem.Forward(x))
