@@ -2,7 +2,10 @@ package nn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/trident-lab/trident/safetensors"
@@ -97,4 +100,48 @@ func LoadTensors(name string, f *safetensors.File, ps *Params) (state map[string
 		copy(ps.Get(pn).Data, data)
 	}
 	return state, nil
+}
+
+// Metadata keys of the epoch checkpoints that SaveEpoch writes.
+const (
+	MetaEpoch     = "epoch"      // epochs completed
+	MetaAdamSteps = "adam_steps" // Adam updates taken
+)
+
+// SaveEpoch writes the checkpoint of a training run after its epochs-th
+// epoch: ps, Adam's moments for the named parameters, and meta (which it
+// extends with MetaEpoch and MetaAdamSteps), atomically as SaveCheckpoint.
+func SaveEpoch(path string, ps *Params, opt *Adam, names []string, meta map[string]string, epochs int) error {
+	state, steps, err := opt.State(names, StatePrefix+"adam/")
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	meta[MetaEpoch] = strconv.Itoa(epochs)
+	meta[MetaAdamSteps] = strconv.Itoa(steps)
+	return SaveCheckpoint(path, ps, state, meta)
+}
+
+// ResumeEpoch loads a checkpoint written by SaveEpoch into ps and opt and
+// returns the epochs it completed and its metadata. The run must be the
+// same: every key of want but "epochs" (a run may be extended) has the same
+// value in the checkpoint, and Adam took stepsPerEpoch updates per epoch.
+func ResumeEpoch(path string, ps *Params, opt *Adam, names []string, want map[string]string, stepsPerEpoch int) (int, map[string]string, error) {
+	state, meta, err := LoadCheckpoint(path, ps)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if k != "epochs" && meta[k] != want[k] {
+			return 0, nil, fmt.Errorf("checkpoint %s: %s is %q there, %q now", path, k, meta[k], want[k])
+		}
+	}
+	epochs, err1 := strconv.Atoi(meta[MetaEpoch])
+	steps, err2 := strconv.Atoi(meta[MetaAdamSteps])
+	if err1 != nil || err2 != nil || epochs < 1 || steps != epochs*stepsPerEpoch {
+		return 0, nil, fmt.Errorf("checkpoint %s: bad %s %q / %s %q in metadata", path, MetaEpoch, meta[MetaEpoch], MetaAdamSteps, meta[MetaAdamSteps])
+	}
+	if err := opt.SetState(names, StatePrefix+"adam/", state, steps); err != nil {
+		return 0, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return epochs, meta, nil
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,63 @@ func TestCheckpointRejectsOtherModels(t *testing.T) {
 	os.WriteFile(bad, []byte("not a checkpoint"), 0o644)
 	if _, _, err := LoadCheckpoint(bad, ps); err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("corrupt file: error %v should name the file", err)
+	}
+}
+
+func TestEpochCheckpointResume(t *testing.T) {
+	const stepsPerEpoch = 2
+	x := Zeros(4, 1, 8, 8)
+	Normal(x, 1, NewRNG(2))
+	train := func(ps *Params, net *smallConvNet, opt *Adam, steps int) {
+		for range steps {
+			ps.ZeroGrad()
+			Backward(SoftmaxCrossEntropy(net.forward(x, true), []int{0, 1, 2, 0}))
+			opt.Step()
+		}
+	}
+	ps := NewParams()
+	net := newSmallConvNet(ps, 11)
+	opt := NewAdam(ps.Trainable(), 0.01)
+	train(ps, net, opt, stepsPerEpoch)
+	path := filepath.Join(t.TempDir(), "checkpoint.safetensors")
+	run := map[string]string{"lr": "0.01", "epochs": "5"}
+	if err := SaveEpoch(path, ps, opt, ps.GroupNames(""), map[string]string{"lr": "0.01", "epochs": "5", "val": "1.5"}, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// Resuming and training on gives exactly what training on gives.
+	fresh := NewParams()
+	freshNet := newSmallConvNet(fresh, 99)
+	freshOpt := NewAdam(fresh.Trainable(), 0.01)
+	epochs, meta, err := ResumeEpoch(path, fresh, freshOpt, fresh.GroupNames(""), map[string]string{"lr": "0.01", "epochs": "9"}, stepsPerEpoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if epochs != 1 || meta["val"] != "1.5" || meta[MetaAdamSteps] != "2" {
+		t.Fatalf("epochs %d, metadata %v", epochs, meta)
+	}
+	train(ps, net, opt, 1)
+	train(fresh, freshNet, freshOpt, 1)
+	for _, name := range ps.Names() {
+		if !slices.Equal(ps.Get(name).Data, fresh.Get(name).Data) {
+			t.Fatalf("%s differs between the continued and the resumed run", name)
+		}
+	}
+
+	for _, tc := range []struct {
+		name          string
+		want          map[string]string
+		stepsPerEpoch int
+		err           string
+	}{
+		{"other setting", map[string]string{"lr": "0.02"}, stepsPerEpoch, `lr is "0.01" there, "0.02" now`},
+		{"other epoch length", run, 3, `bad epoch "1" / adam_steps "2"`},
+	} {
+		p := NewParams()
+		newSmallConvNet(p, 5)
+		_, _, err := ResumeEpoch(path, p, NewAdam(p.Trainable(), 0.01), p.GroupNames(""), tc.want, tc.stepsPerEpoch)
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.err)
+		}
 	}
 }

@@ -301,18 +301,12 @@ func samplePatch(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
 }
 
 func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample, epochs int, val float64) error {
-	state, steps, err := opt.State(names, nn.StatePrefix+"adam/")
-	if err != nil {
-		return fmt.Errorf("srtrain: %w", err)
-	}
 	meta := net.Meta()
 	for k, v := range cfg.meta(train) {
 		meta[k] = v
 	}
-	meta["epoch"] = strconv.Itoa(epochs)
-	meta["adam_steps"] = strconv.Itoa(steps)
 	meta["val_psnr_y"] = strconv.FormatFloat(val, 'f', 3, 64)
-	if err := nn.SaveCheckpoint(filepath.Join(dir, CheckpointFile), net.Params, state, meta); err != nil {
+	if err := nn.SaveEpoch(filepath.Join(dir, CheckpointFile), net.Params, opt, names, meta, epochs); err != nil {
 		return fmt.Errorf("srtrain: %w", err)
 	}
 	wmeta := net.Meta()
@@ -325,28 +319,12 @@ func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, tra
 
 // restore loads a checkpoint into net and opt and returns its epoch count.
 func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample) (int, error) {
-	state, meta, err := nn.LoadCheckpoint(path, net.Params)
+	epochs, meta, err := nn.ResumeEpoch(path, net.Params, opt, names, cfg.meta(train), cfg.StepsPerEpoch)
 	if err != nil {
 		return 0, fmt.Errorf("srtrain: resume: %w", err)
 	}
 	if err := net.CheckMeta(path, meta); err != nil {
 		return 0, fmt.Errorf("srtrain: resume: %w", err)
-	}
-	for k, v := range cfg.meta(train) {
-		if k == "epochs" {
-			continue // a run may be extended; its schedule then changes
-		}
-		if meta[k] != v {
-			return 0, fmt.Errorf("srtrain: resume %s: %s is %q in the checkpoint, %q now", path, k, meta[k], v)
-		}
-	}
-	epochs, err1 := strconv.Atoi(meta["epoch"])
-	steps, err2 := strconv.Atoi(meta["adam_steps"])
-	if err1 != nil || err2 != nil || epochs < 1 || steps != epochs*cfg.StepsPerEpoch {
-		return 0, fmt.Errorf("srtrain: resume %s: bad epoch %q / adam_steps %q in metadata", path, meta["epoch"], meta["adam_steps"])
-	}
-	if err := opt.SetState(names, nn.StatePrefix+"adam/", state, steps); err != nil {
-		return 0, fmt.Errorf("srtrain: resume %s: %w", path, err)
 	}
 	return epochs, nil
 }

@@ -336,19 +336,13 @@ func crop(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
 }
 
 func save(dir string, net *temporal.NeuralNet, opt *nn.Adam, names []string, cfg Config, epochs int, sc Score) error {
-	state, steps, err := opt.State(names, nn.StatePrefix+"adam/")
-	if err != nil {
-		return fmt.Errorf("ttrain: %w", err)
-	}
 	meta := net.Meta()
 	for k, v := range cfg.meta() {
 		meta[k] = v
 	}
-	meta["epoch"] = strconv.Itoa(epochs)
-	meta["adam_steps"] = strconv.Itoa(steps)
 	meta["val_psnr"] = strconv.FormatFloat(sc.PSNR, 'f', 3, 64)
 	meta["val_flip"] = strconv.FormatFloat(sc.FLIP, 'f', 4, 64)
-	if err := nn.SaveCheckpoint(filepath.Join(dir, CheckpointFile), net.Params, state, meta); err != nil {
+	if err := nn.SaveEpoch(filepath.Join(dir, CheckpointFile), net.Params, opt, names, meta, epochs); err != nil {
 		return fmt.Errorf("ttrain: %w", err)
 	}
 	wmeta := net.Meta()
@@ -363,28 +357,12 @@ func save(dir string, net *temporal.NeuralNet, opt *nn.Adam, names []string, cfg
 
 // restore loads a checkpoint into net and opt and returns its epoch count.
 func restore(path string, net *temporal.NeuralNet, opt *nn.Adam, names []string, cfg Config) (int, error) {
-	state, meta, err := nn.LoadCheckpoint(path, net.Params)
+	epochs, meta, err := nn.ResumeEpoch(path, net.Params, opt, names, cfg.meta(), cfg.StepsPerEpoch)
 	if err != nil {
 		return 0, fmt.Errorf("ttrain: resume: %w", err)
 	}
 	if err := net.CheckMeta(path, meta); err != nil {
 		return 0, fmt.Errorf("ttrain: resume: %w", err)
-	}
-	for k, v := range cfg.meta() {
-		if k == "epochs" {
-			continue // a run may be extended; its schedule then changes
-		}
-		if meta[k] != v {
-			return 0, fmt.Errorf("ttrain: resume %s: %s is %q in the checkpoint, %q now", path, k, meta[k], v)
-		}
-	}
-	epochs, err1 := strconv.Atoi(meta["epoch"])
-	steps, err2 := strconv.Atoi(meta["adam_steps"])
-	if err1 != nil || err2 != nil || epochs < 1 || steps != epochs*cfg.StepsPerEpoch {
-		return 0, fmt.Errorf("ttrain: resume %s: bad epoch %q / adam_steps %q in metadata", path, meta["epoch"], meta["adam_steps"])
-	}
-	if err := opt.SetState(names, nn.StatePrefix+"adam/", state, steps); err != nil {
-		return 0, fmt.Errorf("ttrain: resume %s: %w", path, err)
 	}
 	return epochs, nil
 }
