@@ -3,7 +3,10 @@ package mtl
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // FrontBench compares balancing methods on one two-task image problem
@@ -19,59 +22,213 @@ type FrontBench struct {
 	BatchSize int
 	LR        float64
 	Seed      uint64
+	// Seeds is how many seeds each method runs with (Seed, Seed+1, ...;
+	// 0 means 1). A seed sets the training overlays (which item is paired
+	// with which), the initialization and the shuffling; every run is
+	// tested on the same overlays, those of Seed.
+	Seeds int
 }
 
 // FrontPoint is one training run's result.
 type FrontPoint struct {
 	Method   string    `json:"method"`
+	Seed     uint64    `json:"seed"`
 	Accuracy []float64 `json:"accuracy"` // per task, on the test split
 	Seconds  float64   `json:"seconds"`
 }
 
-// Run trains one network per method and evaluates it; progress, if not
-// nil, is called after each run.
+// Run trains one network per method and seed and evaluates it. It goes
+// seed by seed, every method on a seed before the next seed, so the
+// progress reports of an interrupted benchmark still pair every method
+// with the baseline on the seeds it finished; progress, if not nil, is
+// called after each run.
 func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]FrontPoint, error) {
-	sp, err := OpenSource(fb.Data, SourceOptions{Seed: fb.Seed})
-	if err != nil {
-		return nil, err
-	}
-	train := sp.Train
-	if fb.TrainRows > 0 && fb.TrainRows < train.Rows {
-		train = train.Slice(0, fb.TrainRows)
-	}
+	seeds := max(fb.Seeds, 1)
 	arch := fb.Arch
 	if arch == "" {
 		arch = "shared-bottom"
 	}
+	var test *Dataset
 	var points []FrontPoint
-	for _, name := range fb.Methods {
-		start := time.Now()
-		net, err := NewNetwork(Config{Arch: arch}, train, fb.Seed)
+	for s := 0; s < seeds; s++ {
+		seed := fb.Seed + uint64(s)
+		sp, err := OpenSource(fb.Data, SourceOptions{Seed: seed})
 		if err != nil {
 			return nil, err
 		}
-		method, err := NewMethod(name, len(train.Tasks), fb.Seed)
-		if err != nil {
-			return nil, err
+		if test == nil {
+			test = sp.Test
 		}
-		tr, err := NewTrainer(net, method, TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: fb.Seed})
-		if err != nil {
-			return nil, err
+		train := sp.Train
+		if fb.TrainRows > 0 && fb.TrainRows < train.Rows {
+			train = train.Slice(0, fb.TrainRows)
 		}
-		if err := tr.Run(ctx, train, nil); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		m := Evaluate(net, sp.Test, 2000)
-		p := FrontPoint{Method: name, Seconds: time.Since(start).Seconds()}
-		for _, tm := range m {
-			p.Accuracy = append(p.Accuracy, tm.Accuracy)
-		}
-		points = append(points, p)
-		if progress != nil {
-			progress(p)
+		for _, name := range fb.Methods {
+			start := time.Now()
+			net, err := NewNetwork(Config{Arch: arch}, train, seed)
+			if err != nil {
+				return nil, err
+			}
+			method, err := NewMethod(name, len(train.Tasks), seed)
+			if err != nil {
+				return nil, err
+			}
+			tr, err := NewTrainer(net, method, TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: seed})
+			if err != nil {
+				return nil, err
+			}
+			if err := tr.Run(ctx, train, nil); err != nil {
+				return nil, fmt.Errorf("%s, seed %d: %w", name, seed, err)
+			}
+			m := Evaluate(net, test, 2000)
+			p := FrontPoint{Method: name, Seed: seed, Seconds: time.Since(start).Seconds()}
+			for _, tm := range m {
+				p.Accuracy = append(p.Accuracy, tm.Accuracy)
+			}
+			points = append(points, p)
+			if progress != nil {
+				progress(p)
+			}
 		}
 	}
 	return points, nil
+}
+
+// FrontSummary is one method's accuracy over seeds and its comparison with
+// a baseline method run on the same seeds.
+type FrontSummary struct {
+	Method string `json:"method"`
+	Runs   int    `json:"runs"`
+	// Per task: mean accuracy, its standard deviation over seeds and the
+	// half-width of the 95% confidence interval of the mean (Student's t).
+	Mean []float64 `json:"mean"`
+	SD   []float64 `json:"sd"`
+	CI95 []float64 `json:"ci95"`
+	// Per task, paired by seed: the mean of (method − baseline) accuracy,
+	// its standard error and the half-width of its 95% confidence
+	// interval. Empty for the baseline itself.
+	Diff     []float64 `json:"diff,omitempty"`
+	DiffSE   []float64 `json:"diff_se,omitempty"`
+	DiffCI95 []float64 `json:"diff_ci95,omitempty"`
+}
+
+// Verdict says how the method compares with the baseline on task i:
+// "better" or "worse" when the 95% confidence interval of the paired
+// difference excludes zero, "within noise" otherwise (always so for a
+// single seed, which cannot tell a difference from noise).
+func (s FrontSummary) Verdict(i int) string {
+	switch {
+	case len(s.Diff) <= i || s.Runs < 2:
+		return "within noise"
+	case s.Diff[i]-s.DiffCI95[i] > 0:
+		return "better"
+	case s.Diff[i]+s.DiffCI95[i] < 0:
+		return "worse"
+	}
+	return "within noise"
+}
+
+// NotWorse reports whether the method is better than the baseline or
+// within noise of it on every task.
+func (s FrontSummary) NotWorse() bool {
+	for i := range s.Mean {
+		if s.Verdict(i) == "worse" {
+			return false
+		}
+	}
+	return true
+}
+
+// SummarizeFront groups runs by method (in order of first appearance) and
+// compares each with the baseline method's runs of the same seeds. Every
+// method must have run on exactly the baseline's seeds.
+func SummarizeFront(points []FrontPoint, baseline string) ([]FrontSummary, error) {
+	var order []string
+	bySeed := map[string]map[uint64][]float64{}
+	for _, p := range points {
+		m := bySeed[p.Method]
+		if m == nil {
+			m = map[uint64][]float64{}
+			bySeed[p.Method] = m
+			order = append(order, p.Method)
+		}
+		if _, dup := m[p.Seed]; dup {
+			return nil, fmt.Errorf("mtl: method %s ran twice with seed %d", p.Method, p.Seed)
+		}
+		m[p.Seed] = p.Accuracy
+	}
+	base, ok := bySeed[baseline]
+	if !ok {
+		return nil, fmt.Errorf("mtl: baseline method %s has no runs", baseline)
+	}
+	var seeds []uint64
+	for s := range base {
+		seeds = append(seeds, s)
+	}
+	for a := 1; a < len(seeds); a++ {
+		for b := a; b > 0 && seeds[b] < seeds[b-1]; b-- {
+			seeds[b], seeds[b-1] = seeds[b-1], seeds[b]
+		}
+	}
+	tasks := len(base[seeds[0]])
+	var out []FrontSummary
+	for _, name := range order {
+		runs := bySeed[name]
+		if len(runs) != len(seeds) {
+			return nil, fmt.Errorf("mtl: method %s ran with %d seeds, baseline %s with %d", name, len(runs), baseline, len(seeds))
+		}
+		s := FrontSummary{Method: name, Runs: len(seeds)}
+		for t := 0; t < tasks; t++ {
+			acc := make([]float64, len(seeds))
+			diff := make([]float64, len(seeds))
+			for k, seed := range seeds {
+				a, ok := runs[seed]
+				if !ok {
+					return nil, fmt.Errorf("mtl: method %s has no run with seed %d", name, seed)
+				}
+				if len(a) != tasks {
+					return nil, fmt.Errorf("mtl: method %s, seed %d: %d task accuracies, want %d", name, seed, len(a), tasks)
+				}
+				acc[k] = a[t]
+				diff[k] = a[t] - base[seed][t]
+			}
+			m, sd, _, half := spread(acc)
+			s.Mean = append(s.Mean, m)
+			s.SD = append(s.SD, sd)
+			s.CI95 = append(s.CI95, half)
+			if name != baseline {
+				m, _, se, half := spread(diff)
+				s.Diff = append(s.Diff, m)
+				s.DiffSE = append(s.DiffSE, se)
+				s.DiffCI95 = append(s.DiffCI95, half)
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// spread returns the mean of xs, the sample standard deviation, the
+// standard error of the mean and the half-width of the mean's 95%
+// confidence interval (Student's t with len(xs)−1 degrees of freedom);
+// the last three are 0 for a single value.
+func spread(xs []float64) (mean, sd, se, half float64) {
+	n := float64(len(xs))
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	if len(xs) < 2 {
+		return mean, 0, 0, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	sd = math.Sqrt(ss / (n - 1))
+	se = sd / math.Sqrt(n)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
+	return mean, sd, se, t * se
 }
 
 // ParetoFront returns the indices of the points no other point beats on

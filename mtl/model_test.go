@@ -193,36 +193,3 @@ func TestValidateRejectsBadTargets(t *testing.T) {
 		t.Fatalf("Validate = %v, want an error naming column color", err)
 	}
 }
-
-func TestSyntheticCorrelation(t *testing.T) {
-	// With p = 1 the two tasks are identical up to noise.
-	d, err := Synthetic(SyntheticConfig{Rows: 2000, Dim: 100, P: 1, C: 1, M: 10, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := pearson(d.Targets[0], d.Targets[1]); c < 0.98 {
-		t.Fatalf("p=1 targets correlate %g, want about 1", c)
-	}
-	d, _ = Synthetic(SyntheticConfig{Rows: 2000, Dim: 100, P: 0, C: 1, M: 10, Seed: 1})
-	if c := pearson(d.Targets[0], d.Targets[1]); math.Abs(c) > 0.2 {
-		t.Fatalf("p=0 targets correlate %g, want about 0", c)
-	}
-}
-
-func pearson(a, b []float32) float64 {
-	var ma, mb float64
-	for i := range a {
-		ma += float64(a[i])
-		mb += float64(b[i])
-	}
-	ma /= float64(len(a))
-	mb /= float64(len(b))
-	var sab, saa, sbb float64
-	for i := range a {
-		x, y := float64(a[i])-ma, float64(b[i])-mb
-		sab += x * y
-		saa += x * x
-		sbb += y * y
-	}
-	return sab / math.Sqrt(saa*sbb)
-}

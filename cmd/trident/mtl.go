@@ -196,7 +196,7 @@ each task's AUC, accuracy or RMSE over the baseline) and training speed.`,
 }
 
 func newMTLBenchFrontCmd(data string) *cobra.Command {
-	fb := mtl.FrontBench{Data: data, Arch: "shared-bottom", TrainRows: 20000, Epochs: 5, BatchSize: 256, LR: 1e-3, Seed: 1}
+	fb := mtl.FrontBench{Data: data, Arch: "shared-bottom", TrainRows: 20000, Epochs: 5, BatchSize: 256, LR: 1e-3, Seed: 1, Seeds: 1}
 	var methods []string
 	var plotPath string
 	var asJSON bool
@@ -206,7 +206,14 @@ func newMTLBenchFrontCmd(data string) *cobra.Command {
 		Long: data + ` trains the MultiLeNet of Sener and Koltun (2018) once per balancing method on
 the two tasks (left and right item) and prints each run's test accuracy per
 task, marking the runs on the Pareto front; --plot writes a scatter of task-1
-against task-2 accuracy.`,
+against task-2 accuracy.
+
+With --seeds N each method runs with N seeds (new training overlays,
+initialization and shuffling; the same test overlays) and the table gives
+per task the mean ± standard deviation, the 95% confidence interval of the
+mean, and each method's difference from equal weighting (ew, or the first
+method when ew is not run) paired by seed: mean ± standard error, "better"
+or "worse" when its 95% interval excludes zero, "within noise" otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fb.Methods = methods
@@ -216,17 +223,23 @@ against task-2 accuracy.`,
 			if len(fb.Methods) == 0 {
 				return fmt.Errorf("no balancing methods given")
 			}
+			if fb.Seeds < 1 {
+				return fmt.Errorf("--seeds %d: want at least 1", fb.Seeds)
+			}
 			w := cmd.OutOrStdout()
 			rows := "all"
 			if fb.TrainRows > 0 {
 				rows = fmt.Sprint(fb.TrainRows)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d methods, %s training images, %d epochs each\n", data, len(fb.Methods), rows, fb.Epochs)
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d methods × %d seeds, %s training images, %d epochs each\n", data, len(fb.Methods), fb.Seeds, rows, fb.Epochs)
 			points, err := fb.Run(cmd.Context(), func(p mtl.FrontPoint) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "  %-12s left %.4f right %.4f (%.0fs)\n", p.Method, p.Accuracy[0], p.Accuracy[1], p.Seconds)
+				fmt.Fprintf(cmd.ErrOrStderr(), "  %-12s seed %d left %.4f right %.4f (%.0fs)\n", p.Method, p.Seed, p.Accuracy[0], p.Accuracy[1], p.Seconds)
 			})
 			if err != nil {
 				return err
+			}
+			if fb.Seeds > 1 {
+				return printFrontSeeds(w, data, fb, points, plotPath, asJSON)
 			}
 			front := mtl.ParetoFront(points)
 			onFront := map[int]bool{}
@@ -251,13 +264,7 @@ against task-2 accuracy.`,
 				for _, p := range points {
 					groups = append(groups, chart.Group{Name: p.Method, X: []float64{p.Accuracy[0]}, Y: []float64{p.Accuracy[1]}})
 				}
-				fr := chart.Group{Name: "Pareto front", Connect: true}
-				for _, i := range front {
-					fr.X = append(fr.X, points[i].Accuracy[0])
-					fr.Y = append(fr.Y, points[i].Accuracy[1])
-				}
-				groups = append(groups, fr)
-				if err := chart.Scatter(plotPath, data+": test accuracy per task", "left task accuracy", "right task accuracy", groups); err != nil {
+				if err := writeFrontPlot(plotPath, data, "Pareto front", groups, points, front); err != nil {
 					return err
 				}
 				fmt.Fprintf(w, "wrote %s\n", plotPath)
@@ -272,75 +279,106 @@ against task-2 accuracy.`,
 	f.IntVar(&fb.Epochs, "epochs", fb.Epochs, "epochs per method")
 	f.IntVar(&fb.BatchSize, "batch", fb.BatchSize, "batch size")
 	f.Float64Var(&fb.LR, "lr", fb.LR, "Adam learning rate")
-	f.Uint64Var(&fb.Seed, "seed", fb.Seed, "random seed")
+	f.Uint64Var(&fb.Seed, "seed", fb.Seed, "random seed (the first one with --seeds)")
+	f.IntVar(&fb.Seeds, "seeds", fb.Seeds, "seeds per method (seed, seed+1, ...); more than one adds mean ± sd and the paired comparison with ew")
 	f.StringVar(&plotPath, "plot", "", "write the trade-off scatter to this PNG file")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd
 }
 
-func newMTLBenchSyntheticCmd() *cobra.Command {
-	sb := mtl.DefaultSyntheticBench()
-	var out string
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "synthetic",
-		Short: "The MMoE paper's experiment: test loss against task correlation",
-		Long: `synthetic trains shared-bottom, one-gate MoE and MMoE on the MMoE paper's
-synthetic regression tasks (Ma et al., KDD 2018) at task correlations 1.0,
-0.9, 0.8 and 0.5, over several seeds, and prints the mean and spread of the
-test loss (mean squared error averaged over the two tasks).`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			total := len(sb.Correlations) * len(sb.Archs) * sb.Seeds
-			bar := progress.New(cmd.ErrOrStderr(), total, "synthetic")
-			cells, err := sb.Run(cmd.Context(), func(done, _ int) { bar.Add(1, "") })
-			bar.Finish()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(cells)
-			}
-			fmt.Fprintf(w, "test loss (mean ± sd over %d seeds, %d epochs)\n", sb.Seeds, sb.Epochs)
-			fmt.Fprintf(w, "%-6s", "p")
-			for _, a := range sb.Archs {
-				fmt.Fprintf(w, " %18s", a)
-			}
-			fmt.Fprintln(w)
-			series := make([]chart.Series, len(sb.Archs))
-			for i, a := range sb.Archs {
-				series[i].Name = a
-			}
-			for pi, p := range sb.Correlations {
-				fmt.Fprintf(w, "%-6.2f", p)
-				for i := range sb.Archs {
-					c := cells[pi*len(sb.Archs)+i]
-					fmt.Fprintf(w, " %9.4f ± %6.4f", c.Mean, c.Std)
-					series[i].X = append(series[i].X, p)
-					series[i].Y = append(series[i].Y, c.Mean)
-					series[i].Err = append(series[i].Err, c.Std)
-				}
-				fmt.Fprintln(w)
-			}
-			if out != "" {
-				if err := chart.Lines(out, "MMoE synthetic experiment", "task correlation p", "test loss (MSE)", series); err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "wrote %s\n", out)
-			}
-			return nil
-		},
+// printFrontSeeds prints the per-method summary of a multi-seed front
+// benchmark and, if plotPath is set, plots every run with the front of the
+// per-method means.
+func printFrontSeeds(w io.Writer, data string, fb mtl.FrontBench, points []mtl.FrontPoint, plotPath string, asJSON bool) error {
+	baseline := fb.Methods[0]
+	for _, m := range fb.Methods {
+		if m == "ew" {
+			baseline = m
+		}
 	}
-	f := cmd.Flags()
-	f.IntVar(&sb.Seeds, "seeds", sb.Seeds, "seeds (a new data set and initialization each)")
-	f.IntVar(&sb.Epochs, "epochs", sb.Epochs, "epochs per training run")
-	f.Float64SliceVar(&sb.Correlations, "p", sb.Correlations, "task correlations")
-	f.StringVar(&out, "plot", "", "write the plot to this PNG file")
-	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
-	return cmd
+	sum, err := mtl.SummarizeFront(points, baseline)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Runs     []mtl.FrontPoint   `json:"runs"`
+			Baseline string             `json:"baseline"`
+			Summary  []mtl.FrontSummary `json:"summary"`
+		}{points, baseline, sum})
+	}
+	means := make([]mtl.FrontPoint, len(sum))
+	for i, s := range sum {
+		means[i] = mtl.FrontPoint{Method: s.Method, Accuracy: s.Mean}
+	}
+	front := mtl.ParetoFront(means)
+	onFront := map[int]bool{}
+	for _, i := range front {
+		onFront[i] = true
+	}
+	fmt.Fprintf(w, "%s: test accuracy, mean ± sd over %d seeds [95%% CI half-width]; Δ = method − %s paired by seed, mean ± SE\n", data, fb.Seeds, baseline)
+	fmt.Fprintf(w, "%-12s %-27s %-27s %-30s %-30s %s\n", "method", "left acc", "right acc", "Δ left", "Δ right", "front")
+	for i, s := range sum {
+		fmt.Fprintf(w, "%-12s", s.Method)
+		for t := range s.Mean {
+			fmt.Fprintf(w, " %.4f ± %.4f [±%.4f]  ", s.Mean[t], s.SD[t], s.CI95[t])
+		}
+		for t := range s.Mean {
+			if s.Diff == nil {
+				fmt.Fprintf(w, " %-30s", "(baseline)")
+				continue
+			}
+			fmt.Fprintf(w, " %-30s", fmt.Sprintf("%+.4f ± %.4f %s", s.Diff[t], s.DiffSE[t], s.Verdict(t)))
+		}
+		mark := ""
+		if onFront[i] {
+			mark = "*"
+		}
+		fmt.Fprintf(w, " %s\n", mark)
+	}
+	var worse []string
+	for _, s := range sum {
+		if !s.NotWorse() {
+			worse = append(worse, s.Method)
+		}
+	}
+	if len(worse) == 0 {
+		fmt.Fprintf(w, "no method is significantly worse than %s on either task (95%%, paired by seed)\n", baseline)
+	} else {
+		fmt.Fprintf(w, "significantly worse than %s on a task (95%%, paired by seed): %s\n", baseline, strings.Join(worse, ", "))
+	}
+	if plotPath != "" {
+		var groups []chart.Group
+		for _, s := range sum {
+			g := chart.Group{Name: s.Method}
+			for _, p := range points {
+				if p.Method == s.Method {
+					g.X = append(g.X, p.Accuracy[0])
+					g.Y = append(g.Y, p.Accuracy[1])
+				}
+			}
+			groups = append(groups, g)
+		}
+		if err := writeFrontPlot(plotPath, data, "Pareto front of the means", groups, means, front); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", plotPath)
+	}
+	return nil
+}
+
+// writeFrontPlot draws the runs' scatter groups and connects the points of
+// the Pareto front, drawn as the group frontName.
+func writeFrontPlot(path, data, frontName string, groups []chart.Group, points []mtl.FrontPoint, front []int) error {
+	fr := chart.Group{Name: frontName, Connect: true}
+	for _, i := range front {
+		fr.X = append(fr.X, points[i].Accuracy[0])
+		fr.Y = append(fr.Y, points[i].Accuracy[1])
+	}
+	groups = append(groups, fr)
+	return chart.Scatter(path, data+": test accuracy per task", "left task accuracy", "right task accuracy", groups)
 }
 
 // defaultFrontMethods lists the methods the front benchmarks compare: every
