@@ -27,4 +27,6 @@ func benchSolve(b *testing.B, w, h int, rules board.Rules) {
 
 func BenchmarkSolveNoGo3x4(b *testing.B)    { benchSolve(b, 3, 4, board.Rules{Game: board.NoGo}) }
 func BenchmarkSolveNoGo4x4(b *testing.B)    { benchSolve(b, 4, 4, board.Rules{Game: board.NoGo}) }
+func BenchmarkSolveNoGo3x5(b *testing.B)    { benchSolve(b, 3, 5, board.Rules{Game: board.NoGo}) }
+func BenchmarkSolveNoGo2x7(b *testing.B)    { benchSolve(b, 2, 7, board.Rules{Game: board.NoGo}) }
 func BenchmarkSolveAtariGo4x4(b *testing.B) { benchSolve(b, 4, 4, board.Rules{Game: board.AtariGo}) }

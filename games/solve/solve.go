@@ -16,8 +16,11 @@
 //     is tried first (on 4×4 NoGo, White's winning answers to Black's first
 //     moves are reflections);
 //   - NoGo positions late in the game are settled by counting the moves in
-//     each player's eyes, which the opponent cannot take away, against the
-//     most moves the opponent could still make (see nogo.go);
+//     each player's safe points (eyes and other points the opponent may
+//     never play nor touch), which the opponent cannot take away, against the
+//     most moves the opponent could still make, which is at most its legal
+//     points now: in NoGo a point illegal for a player never becomes legal
+//     for it again (see nogo.go);
 //   - in Atari-Go to one capture, a player who can capture wins at once, a
 //     player with stones in atari on two different points loses, one in
 //     atari on one point must play there, and moves into self-atari lose at
@@ -117,7 +120,7 @@ func Solve(ctx context.Context, b *board.Board, opt Options) (Result, error) {
 		s.reserves = newReserves(b)
 	}
 	res := Result{Move: board.Pass}
-	pn, dn, ok := s.evaluate()
+	pn, dn, ok, _ := s.evaluate()
 	if !ok {
 		key, _ := s.b.CanonicalHash()
 		pn, dn = s.mid(key, inf, inf, 0)
@@ -168,39 +171,41 @@ func (s *solver) stats(pn, dn int64) Stats {
 
 // evaluate settles the current position without search when the rules or
 // knowledge allow: it returns the (pn, dn) of the player to move and true.
-func (s *solver) evaluate() (pn, dn int64, ok bool) {
+// mobility is the mover's count of legal moves when it was counted on the
+// way, or -1.
+func (s *solver) evaluate() (pn, dn int64, ok bool, mobility int) {
 	b := s.b
 	if s.capture1 {
 		mover := b.ToMove()
 		opp := mover.Opponent()
 		if b.Captures(opp) > 0 {
-			return inf, 0, true
+			return inf, 0, true, -1
 		}
 		// A capture is always legal and wins at once.
 		if caps := b.AtariLiberties(opp); !caps.IsEmpty() {
-			return 0, inf, true
+			return 0, inf, true, -1
 		}
 		if mine := b.AtariLiberties(mover); mine.Count() >= 2 {
-			return inf, 0, true
+			return inf, 0, true, -1
 		}
-		return 0, 0, false
+		return 0, 0, false, -1
 	}
-	// NoGo also ends when the player to move has no move, which expand
-	// finds while counting moves.
+	// NoGo also ends when the player to move has no move, which settle
+	// or else expand finds while counting moves.
 	if s.reserves != nil {
 		// Eyes appear late; earlier the count costs more than it saves.
 		if e := b.Stones(board.Empty); 2*e.Count() <= b.NumPoints() {
 			return s.reserves.settle(b)
 		}
-		return 0, 0, false
+		return 0, 0, false, -1
 	}
 	if b.Rules().Game == board.AtariGo && b.Over() {
 		if b.Winner() == b.ToMove() {
-			return 0, inf, true
+			return 0, inf, true, -1
 		}
-		return inf, 0, true
+		return inf, 0, true, -1
 	}
-	return 0, 0, false
+	return 0, 0, false, -1
 }
 
 // candidates returns the moves worth searching from the current position.
@@ -263,9 +268,9 @@ func (s *solver) expand(depth int) []child {
 		c := child{move: m, key: key}
 		if pn, dn, ok := s.tt.lookup(key); ok {
 			c.pn, c.dn = pn, dn
-		} else if pn, dn, ok := s.evaluate(); ok {
+		} else if pn, dn, ok, mob := s.evaluate(); ok {
 			c.pn, c.dn = pn, dn
-		} else if m := s.mobility(); m == 0 {
+		} else if m := s.mobility(mob); m == 0 {
 			// No legal move: the player to move there loses.
 			c.pn, c.dn = inf, 0
 		} else {
@@ -284,7 +289,11 @@ func (s *solver) expand(depth int) []child {
 }
 
 // mobility counts the legal moves of the player to move.
-func (s *solver) mobility() int {
+// known, when not negative, is the count evaluate already made.
+func (s *solver) mobility(known int) int {
+	if known >= 0 {
+		return known
+	}
 	set := s.b.LegalSet(s.b.ToMove())
 	return set.Count()
 }
