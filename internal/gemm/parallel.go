@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // chunksPerThread is how many pieces a parallel multiply is cut into per
@@ -155,35 +156,36 @@ func (j *job) enter() bool {
 	}
 }
 
+// helperLinger is how long an idle helper keeps watching for the next job
+// before it exits, so that back-to-back products (the layers of a training
+// step) find their helper running instead of waking a new one, which takes
+// tens of microseconds: a large share of a 256³ product.
+const helperLinger = 50 * time.Microsecond
+
 // helpLoop is the body of a helper goroutine: it works on the job offered
-// in idle.handoff, then on the next one if another has been offered
-// meanwhile, and exits when there is none. Helpers do not spin-wait for
-// the next job as OpenBLAS's threads do. Tried with a 50 µs poll on the
-// shared 2-vCPU machine (load average 18), the fastest n = 256 calls got
-// faster (173 against 132 GFLOP/s, no wake-up wait) but typical ones did not
-// (median 22 against 24) and n = 512–1024 got slower (medians 12–16 against
-// 20–22): the polling thread takes CPU time that Linux would otherwise give
-// the caller's thread of the same process group.
+// in idle.handoff, then on each new one offered within helperLinger of
+// finishing the last, and exits when none comes.
 func helpLoop() {
 	defer idle.helpers.Add(-1)
 	var last *job
 	var lastRun uint64
+	deadline := time.Now().Add(helperLinger)
 	for {
-		j := idle.handoff.Load()
-		if j == nil || !j.enter() {
+		if j := idle.handoff.Load(); j != nil && j.enter() {
+			// The job may be the one just helped with, still open while
+			// its caller finishes, or the same job reused by a later
+			// multiply.
+			if j != last || j.runs != lastRun {
+				j.work()
+				last, lastRun = j, j.runs
+				deadline = time.Now().Add(helperLinger)
+			}
+			j.state.Add(-1)
+		}
+		if time.Now().After(deadline) {
 			return
 		}
-		// The job may be the one just helped with, still open while its
-		// caller finishes, or the same job reused by a later multiply.
-		again := j == last && j.runs == lastRun
-		if !again {
-			j.work()
-			last, lastRun = j, j.runs
-		}
-		j.state.Add(-1)
-		if again {
-			return
-		}
+		runtime.Gosched()
 	}
 }
 
