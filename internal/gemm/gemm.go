@@ -237,12 +237,7 @@ func (cfg *config) product(transA, transB bool, m, n, k int, alpha float32, a []
 		workspaces.Put(ws)
 		return
 	}
-	j := newJob(cfg)
-	j.transA, j.transB = transA, transB
-	j.m, j.n, j.k = m, n, k
-	j.alpha, j.beta = alpha, beta
-	j.a, j.b, j.c = a, b, c
-	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j := newJob(cfg, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	j.pb = pb
 	j.batch = 1
 	j.plan()
@@ -261,12 +256,7 @@ func (cfg *config) sgemmStrided(batch int, transA, transB bool, m, n, k int, alp
 		}
 		return
 	}
-	j := newJob(cfg)
-	j.transA, j.transB = transA, transB
-	j.m, j.n, j.k = m, n, k
-	j.alpha, j.beta = alpha, beta
-	j.a, j.b, j.c = a, b, c
-	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j := newJob(cfg, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	j.batch = batch
 	j.strideA, j.strideB, j.strideC = strideA, strideB, strideC
 	j.plan()

@@ -78,9 +78,14 @@ var jobs = sync.Pool{New: func() any {
 }}
 
 // newJob returns a closed job for cfg.
-func newJob(cfg *config) *job {
+func newJob(cfg *config, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) *job {
 	j := jobs.Get().(*job)
 	j.cfg = cfg
+	j.transA, j.transB = transA, transB
+	j.m, j.n, j.k = m, n, k
+	j.alpha, j.beta = alpha, beta
+	j.a, j.b, j.c = a, b, c
+	j.lda, j.ldb, j.ldc = lda, ldb, ldc
 	return j
 }
 
