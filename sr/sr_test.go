@@ -161,3 +161,30 @@ func TestShippedWeightsLoad(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode feeds arbitrary bytes to the weights decoder, which must
+// return an error or a network, never panic; the architecture it builds
+// comes from a fixed list, so hostile metadata cannot size the allocation.
+func FuzzDecode(f *testing.F) {
+	net, err := New(2, ArchLarge, nn.NewRNG(1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	path := filepath.Join(f.TempDir(), "w.safetensors")
+	if err := nn.SaveCheckpoint(path, net.Params, nil, net.Meta()); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:100])
+	f.Add([]byte("{}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := decode("fuzz", data, 2)
+		if err == nil && n == nil {
+			t.Fatal("no network and no error")
+		}
+	})
+}
