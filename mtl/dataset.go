@@ -91,6 +91,10 @@ type Dataset struct {
 // DenseWidth returns the number of dense values per row.
 func (d *Dataset) DenseWidth() int {
 	if d.Rows == 0 {
+		// An empty dataset describes a model's inputs (LoadModel).
+		if d.Channels > 0 {
+			return d.Channels * d.Height * d.Width
+		}
 		return len(d.DenseNames)
 	}
 	return len(d.Dense) / d.Rows

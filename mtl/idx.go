@@ -47,9 +47,15 @@ func ReadIDX(r io.Reader) (dims []int, data []byte, err error) {
 		dims = append(dims, int(d))
 		total *= int(d)
 	}
-	data = make([]byte, total)
-	if _, err := io.ReadFull(r, data); err != nil {
-		return nil, nil, fmt.Errorf("idx: %d bytes of data expected: %w", total, err)
+	// Read as the data arrives rather than allocating what the header
+	// declares: a short (or gzip-compressed) file that claims the limit
+	// then costs only what it holds.
+	data, err = io.ReadAll(io.LimitReader(r, int64(total)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("idx: reading %d bytes of data: %w", total, err)
+	}
+	if len(data) != total {
+		return nil, nil, fmt.Errorf("idx: %d bytes of data expected, the file ends after %d", total, len(data))
 	}
 	return dims, data, nil
 }
@@ -103,7 +109,8 @@ func LoadDigits(dir, prefix string) (*DigitSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ldims, lab, err := readIDXFile(find("labels"))
+	labelsPath := find("labels")
+	ldims, lab, err := readIDXFile(labelsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func LoadDigits(dir, prefix string) (*DigitSet, error) {
 	}
 	for i, l := range lab {
 		if l > 9 {
-			return nil, fmt.Errorf("%s: label %d of image %d is not in 0–9", dir, l, i)
+			return nil, fmt.Errorf("%s: label %d of image %d is not in 0–9", labelsPath, l, i)
 		}
 	}
 	return s, nil

@@ -139,6 +139,14 @@ func NewNetwork(cfg Config, d *Dataset, seed uint64) (*Network, error) {
 	if len(d.Tasks) == 0 {
 		return nil, fmt.Errorf("mtl: dataset %s has no tasks", d.Name)
 	}
+	// The rules LoadModel checks a model.json by, so that every network
+	// that trains can be loaded again.
+	if err := validateTasks(d.Tasks); err != nil {
+		return nil, fmt.Errorf("mtl: dataset %s: %w", d.Name, err)
+	}
+	if err := validateArch(cfg, d.Tasks, d.Channels > 0, len(d.Categorical) > 0, ""); err != nil {
+		return nil, fmt.Errorf("mtl: model: %w", err)
+	}
 	if cfg.EmbedDim <= 0 && len(d.Categorical) > 0 {
 		return nil, fmt.Errorf("mtl: embedding width %d must be positive", cfg.EmbedDim)
 	}
@@ -149,6 +157,9 @@ func NewNetwork(cfg Config, d *Dataset, seed uint64) (*Network, error) {
 	}
 	if len(cfg.Hidden) == 0 && d.Channels == 0 {
 		return nil, fmt.Errorf("mtl: %s needs at least one hidden layer", cfg.Arch)
+	}
+	if count := paramCount(cfg, d); count > maxParams {
+		return nil, fmt.Errorf("mtl: the %s network for %s would have %d parameters, more than the limit of %d", cfg.Arch, d.Name, count, maxParams)
 	}
 	rng := nn.NewRNG(seed)
 	n := &Network{Params: nn.NewParams(), Tasks: d.Tasks, Config: cfg}

@@ -2,39 +2,31 @@ package mtl
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // LoadModel rebuilds the network a run saved in dir (model.json and the
-// best weights in model.safetensors).
+// best weights in model.safetensors). The card is validated, and the size
+// of the network it describes limited, before anything is allocated; the
+// checkpoint's tensors must be exactly the network's, by name and shape.
 func LoadModel(dir string) (*Network, *ModelCard, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, cardFile))
+	card, err := readCard(filepath.Join(dir, cardFile))
 	if err != nil {
-		return nil, nil, fmt.Errorf("model %s: %w", dir, err)
-	}
-	var card ModelCard
-	if err := json.Unmarshal(raw, &card); err != nil {
-		return nil, nil, fmt.Errorf("model %s: %s: %w", dir, cardFile, err)
-	}
-	if len(card.Tasks) == 0 {
-		return nil, nil, fmt.Errorf("model %s: %s names no tasks", dir, cardFile)
-	}
-	shape := &Dataset{Name: dir, DenseNames: card.DenseNames, Categorical: card.Categorical, Tasks: card.Tasks,
-		Channels: card.Image[0], Height: card.Image[1], Width: card.Image[2]}
-	net, err := NewNetwork(card.Run.Model, shape, card.Run.Train.Seed)
-	if err != nil {
-		return nil, nil, fmt.Errorf("model %s: %w", dir, err)
-	}
-	if _, _, err := loadWeights(filepath.Join(dir, modelFile), net); err != nil {
 		return nil, nil, err
 	}
-	return net, &card, nil
+	net, err := NewNetwork(card.Run.Model, card.shape(dir), card.Run.Train.Seed)
+	if err != nil {
+		return nil, nil, fmt.Errorf("model %s: %w", dir, err)
+	}
+	if err := loadWeights(filepath.Join(dir, modelFile), net); err != nil {
+		return nil, nil, err
+	}
+	return net, card, nil
 }
 
 // tableSpecFor returns the table layout a model was trained on, with its
@@ -85,10 +77,52 @@ func tableSpecFor(card *ModelCard, header []string) (TableSpec, error) {
 	}
 	spec.Drop, spec.Tasks = drop, nil
 	spec.Vocab = map[string][]string{}
-	for _, c := range card.Categorical {
+	for i, c := range card.Categorical {
+		if len(c.Values) != c.Vocab-1 {
+			return spec, fmt.Errorf("model: categorical[%d] (%s) lists no values, so new rows cannot be given its ids", i, c.Name)
+		}
 		spec.Vocab[c.Name] = c.Values
 	}
 	return spec, nil
+}
+
+// alignInputs puts the input columns of d, read from path, in the order
+// the model takes them, matching them by name, so that a table may list
+// its columns in any order; a column the model does not take, or lacks,
+// is an error.
+func alignInputs(d *Dataset, card *ModelCard, path string) error {
+	for _, c := range d.Categorical {
+		if !slices.ContainsFunc(card.Categorical, func(m Categorical) bool { return m.Name == c.Name }) {
+			return fmt.Errorf("%s: column %q is not an input of the model (drop it from the table)", path, clip(c.Name))
+		}
+	}
+	w, dw := len(card.DenseNames), len(d.DenseNames)
+	pos := make([]int, w)
+	for j, name := range card.DenseNames {
+		if pos[j] = slices.Index(d.DenseNames, name); pos[j] < 0 {
+			return fmt.Errorf("%s: no dense column %q, an input of the model", path, name)
+		}
+	}
+	if dw != w {
+		return fmt.Errorf("%s: %d dense columns, the model takes %d", path, dw, w)
+	}
+	dense := make([]float32, d.Rows*w)
+	for r := 0; r < d.Rows; r++ {
+		for j, k := range pos {
+			dense[r*w+j] = d.Dense[r*dw+k]
+		}
+	}
+	cols := make([]Categorical, len(card.Categorical))
+	cat := make([][]int32, len(card.Categorical))
+	for j, m := range card.Categorical {
+		k := slices.IndexFunc(d.Categorical, func(c Categorical) bool { return c.Name == m.Name })
+		if k < 0 {
+			return fmt.Errorf("%s: no column %q, an input of the model", path, m.Name)
+		}
+		cols[j], cat[j] = d.Categorical[k], d.Cat[k]
+	}
+	d.Dense, d.DenseNames, d.Categorical, d.Cat = dense, card.DenseNames, cols, cat
+	return nil
 }
 
 // PredictFile writes predictions of the model in dir for the rows of the
@@ -117,13 +151,8 @@ func PredictFile(dir, path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(d.DenseNames) != len(card.DenseNames) || len(d.Categorical) != len(card.Categorical) {
-		return fmt.Errorf("%s: %d dense and %d categorical columns, the model takes %d and %d", path, len(d.DenseNames), len(d.Categorical), len(card.DenseNames), len(card.Categorical))
-	}
-	for i, c := range d.Categorical {
-		if c.Name != card.Categorical[i].Name {
-			return fmt.Errorf("%s: categorical column %d is %q, the model expects %q", path, i, c.Name, card.Categorical[i].Name)
-		}
+	if err := alignInputs(d, card, path); err != nil {
+		return err
 	}
 	if len(card.Scaler.Mean) > 0 {
 		if err := card.Scaler.Apply(d); err != nil {

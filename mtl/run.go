@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/trident-lab/trident/internal/atomicfile"
 	"github.com/trident-lab/trident/internal/chart"
 	"github.com/trident-lab/trident/nn"
+	"github.com/trident-lab/trident/safetensors"
 )
 
 // RunConfig describes a training run of `trident mtl train`.
@@ -94,7 +98,7 @@ func TrainRun(ctx context.Context, rc RunConfig, log io.Writer) (*RunResult, err
 	}
 	names := append(net.Params.GroupNames(""), extraNames(len(extra))...)
 	if rc.Resume {
-		if err := resume(rc.OutDir, tr, names, res); err != nil {
+		if err := resume(rc.OutDir, rc, tr, names, res); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "resuming %s after epoch %d of %d\n", rc.OutDir, tr.Epoch, opts.Epochs)
@@ -139,7 +143,7 @@ func TrainRun(ctx context.Context, rc RunConfig, log io.Writer) (*RunResult, err
 	}
 	// Test the best epoch's weights.
 	if res.BestEpoch >= 0 {
-		if _, _, err := loadWeights(filepath.Join(rc.OutDir, modelFile), net); err != nil {
+		if err := loadWeights(filepath.Join(rc.OutDir, modelFile), net); err != nil {
 			return res, err
 		}
 	}
@@ -149,8 +153,47 @@ func TrainRun(ctx context.Context, rc RunConfig, log io.Writer) (*RunResult, err
 	return res, writeJSON(filepath.Join(rc.OutDir, metricsFile), res)
 }
 
-func loadWeights(path string, net *Network) (map[string]*nn.Tensor, map[string]string, error) {
-	return nn.LoadCheckpoint(path, net.Params)
+// loadWeights loads the weights at path into net.
+func loadWeights(path string, net *Network) error {
+	if err := checkHeader(path, net.Params); err != nil {
+		return err
+	}
+	_, _, err := nn.LoadCheckpoint(path, net.Params)
+	return err
+}
+
+// checkHeader compares the tensors a checkpoint's header declares with the
+// parameters of ps, by name and shape, before any tensor data is read: a
+// checkpoint of another model is refused, naming a tensor, without reading
+// what may be gigabytes. State tensors (nn.StatePrefix) are left to the
+// caller.
+func checkHeader(path string, ps *nn.Params) error {
+	h, err := safetensors.ReadHeader(path)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	found := 0
+	for _, t := range h.Tensors {
+		if strings.HasPrefix(t.Name, nn.StatePrefix) {
+			continue
+		}
+		p := ps.Get(t.Name)
+		if p == nil {
+			return fmt.Errorf("checkpoint %s: tensor %q is not part of this model (is the checkpoint from another model?)", path, clip(t.Name))
+		}
+		if !slices.Equal(p.Shape, t.Shape) {
+			return fmt.Errorf("checkpoint %s: tensor %q has shape %v, the model expects %v", path, clip(t.Name), t.Shape, p.Shape)
+		}
+		found++
+	}
+	if names := ps.Names(); found != len(names) {
+		for _, name := range names {
+			if !slices.ContainsFunc(h.Tensors, func(t safetensors.Info) bool { return t.Name == name }) {
+				return fmt.Errorf("checkpoint %s: no tensor %q (shape %v) for this model", path, name, ps.Get(name).Shape)
+			}
+		}
+	}
+	return nil
 }
 
 // extraNames names the balancing method's own parameters in checkpoints.
@@ -170,23 +213,33 @@ func withExtra(state map[string]*nn.Tensor, extra []*nn.Tensor) map[string]*nn.T
 	return state
 }
 
-func resume(dir string, tr *Trainer, names []string, res *RunResult) error {
+// resume restores the trainer and the result from the last epoch
+// checkpoint in dir, after checking that the run there is the run rc
+// describes (its model.json) and that the checkpoint is consistent.
+func resume(dir string, rc RunConfig, tr *Trainer, names []string, res *RunResult) error {
+	old, err := readCard(filepath.Join(dir, cardFile))
+	if err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
+	if err := sameRun(old.Run, rc); err != nil {
+		return fmt.Errorf("resume: %s: %w", filepath.Join(dir, cardFile), err)
+	}
 	path := filepath.Join(dir, lastFile)
+	if err := checkHeader(path, tr.Net.Params); err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
 	state, meta, err := nn.LoadCheckpoint(path, tr.Net.Params)
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)
 	}
-	epoch, err1 := strconv.Atoi(meta["epoch"])
-	steps, err2 := strconv.Atoi(meta["adam_steps"])
-	best, err3 := strconv.Atoi(meta["best_epoch"])
-	score, err4 := strconv.ParseFloat(meta["best_score"], 64)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-		return fmt.Errorf("resume: %s: metadata epoch/adam_steps/best_epoch/best_score missing or malformed", path)
+	m, err := parseResumeMeta(meta, len(tr.Net.Tasks))
+	if err != nil {
+		return fmt.Errorf("resume: %s: %w", path, err)
 	}
-	if err := json.Unmarshal([]byte(meta["history"]), &res.History); err != nil {
-		return fmt.Errorf("resume: %s: history: %w", path, err)
+	if m.balance != tr.Method.Name() {
+		return fmt.Errorf("resume: %s was trained with balancing method %q, not %q", path, clip(m.balance), tr.Method.Name())
 	}
-	if err := tr.Opt.SetState(names, nn.StatePrefix+"adam/", state, steps); err != nil {
+	if err := tr.Opt.SetState(names, nn.StatePrefix+"adam/", state, m.steps); err != nil {
 		return fmt.Errorf("resume: %s: %w", path, err)
 	}
 	extra := tr.Opt.Params[len(tr.Net.Params.Trainable()):]
@@ -197,20 +250,94 @@ func resume(dir string, tr *Trainer, names []string, res *RunResult) error {
 		}
 		copy(extra[i].Data, t.Data)
 	}
-	if meta["balance"] != tr.Method.Name() {
-		return fmt.Errorf("resume: %s was trained with balancing method %q, not %q", path, meta["balance"], tr.Method.Name())
-	}
-	var bs []float64
-	if err := json.Unmarshal([]byte(meta["balance_state"]), &bs); err != nil {
-		return fmt.Errorf("resume: %s: balance_state: %w", path, err)
-	}
-	if err := tr.Method.SetState(bs); err != nil {
+	if err := tr.Method.SetState(m.balanceState); err != nil {
 		return fmt.Errorf("resume: %s: %w", path, err)
 	}
-	tr.Epoch, tr.History, tr.BestAt, tr.BestEval = epoch, res.History, best, score
-	res.BestEpoch = best
-	tr.SetStep(steps)
+	res.History = m.history
+	tr.Epoch, tr.History, tr.BestAt, tr.BestEval = m.epoch, m.history, m.best, m.score
+	res.BestEpoch = m.best
+	tr.SetStep(m.steps)
 	return nil
+}
+
+// sameRun reports, naming the setting, how a run resumed with now differs
+// from the run that was, in what decides its data and its model. The
+// number of epochs (and patience, and learning rate) may change.
+func sameRun(was, now RunConfig) error {
+	a, b := was.Model, now.Model
+	switch {
+	case was.Data != now.Data:
+		return fmt.Errorf("the run was on data %q, not %q", clip(was.Data), now.Data)
+	case !slices.Equal(was.Source.Tasks, now.Source.Tasks) || !slices.Equal(was.Source.Dense, now.Source.Dense) ||
+		!slices.Equal(was.Source.Categorical, now.Source.Categorical) || !slices.Equal(was.Source.Drop, now.Source.Drop) ||
+		was.Source.Seed != now.Source.Seed:
+		return fmt.Errorf("the run read its data with other settings (%s, now %+v)", clip(fmt.Sprintf("%+v", was.Source)), now.Source)
+	case a.Arch != b.Arch || a.EmbedDim != b.EmbedDim || !slices.Equal(a.Hidden, b.Hidden) || a.Experts != b.Experts ||
+		a.TaskExperts != b.TaskExperts || a.Levels != b.Levels || !slices.Equal(a.Tower, b.Tower):
+		return fmt.Errorf("the run trained model %+v, not %+v", a, b)
+	case was.Balance != now.Balance:
+		return fmt.Errorf("the run used balancing method %q, not %q", clip(was.Balance), now.Balance)
+	case was.Train.Seed != now.Train.Seed:
+		return fmt.Errorf("the run used seed %d, not %d", was.Train.Seed, now.Train.Seed)
+	case was.Train.BatchSize != now.Train.BatchSize:
+		return fmt.Errorf("the run used batch size %d, not %d", was.Train.BatchSize, now.Train.BatchSize)
+	}
+	return nil
+}
+
+// resumeMeta is the training state an epoch checkpoint's metadata holds.
+type resumeMeta struct {
+	epoch, steps, best int // epochs completed, Adam steps, best epoch (-1: none)
+	score              float64
+	history            []EpochRecord
+	balance            string
+	balanceState       []float64
+}
+
+// parseResumeMeta reads and checks the metadata TrainRun writes to
+// last.safetensors for a run of the given number of tasks; the error
+// names the key.
+func parseResumeMeta(meta map[string]string, tasks int) (*resumeMeta, error) {
+	m := &resumeMeta{balance: meta["balance"]}
+	ints := []struct {
+		key string
+		v   *int
+		min int
+	}{{"epoch", &m.epoch, 1}, {"adam_steps", &m.steps, 0}, {"best_epoch", &m.best, -1}}
+	for _, f := range ints {
+		v, err := strconv.Atoi(meta[f.key])
+		if err != nil || v < f.min {
+			return nil, fmt.Errorf("metadata %s: %q is not an integer of at least %d", f.key, clip(meta[f.key]), f.min)
+		}
+		*f.v = v
+	}
+	if m.best >= m.epoch {
+		return nil, fmt.Errorf("metadata best_epoch: %d, but only %d epochs ran", m.best, m.epoch)
+	}
+	score, err := strconv.ParseFloat(meta["best_score"], 64)
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 1) {
+		return nil, fmt.Errorf("metadata best_score: %q is not a number", clip(meta["best_score"]))
+	}
+	m.score = score
+	if err := json.Unmarshal([]byte(meta["history"]), &m.history); err != nil {
+		return nil, fmt.Errorf("metadata history: %w", err)
+	}
+	if len(m.history) != m.epoch {
+		return nil, fmt.Errorf("metadata history: %d epochs recorded, %d ran", len(m.history), m.epoch)
+	}
+	for i, h := range m.history {
+		if h.Epoch != i || len(h.TrainLoss) != tasks || len(h.Val) != len(m.history[0].Val) || (len(h.Val) != 0 && len(h.Val) != tasks) {
+			return nil, fmt.Errorf("metadata history[%d]: epoch %d with %d losses and %d validation results, want epoch %d and %d tasks",
+				i, h.Epoch, len(h.TrainLoss), len(h.Val), i, tasks)
+		}
+	}
+	if m.balance == "" {
+		return nil, fmt.Errorf("metadata balance: missing")
+	}
+	if err := json.Unmarshal([]byte(meta["balance_state"]), &m.balanceState); err != nil {
+		return nil, fmt.Errorf("metadata balance_state: %w", err)
+	}
+	return m, nil
 }
 
 func describe(tasks []Task, ms []TaskMetrics) string {
@@ -239,8 +366,13 @@ func writeJSON(path string, v any) error {
 	return atomicfile.WriteBytes(path, append(data, '\n'))
 }
 
-// plotCurve draws each task's training loss and validation score.
+// plotCurve draws each task's training loss and validation loss.
 func plotCurve(path string, tasks []Task, hist []EpochRecord) error {
+	return chart.Lines(path, "learning curve", "epoch", "loss", curveSeries(tasks, hist))
+}
+
+// curveSeries returns the lines plotCurve draws.
+func curveSeries(tasks []Task, hist []EpochRecord) []chart.Series {
 	var series []chart.Series
 	for i, t := range tasks {
 		loss := chart.Series{Name: t.Name + " train loss"}
@@ -258,5 +390,5 @@ func plotCurve(path string, tasks []Task, hist []EpochRecord) error {
 			series = append(series, val)
 		}
 	}
-	return chart.Lines(path, "learning curve", "epoch", "loss", series)
+	return series
 }

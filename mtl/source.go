@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -77,29 +78,13 @@ func orDefault(s, def string) string {
 	return s
 }
 
+// maxSyntheticRows bounds the rows of synthetic data (100 floats each).
+const maxSyntheticRows = 1_000_000
+
 func openSynthetic(arg string) (*Splits, error) {
-	cfg := SyntheticConfig{Rows: 12000, Dim: 100, P: 0.5, C: 1, M: 10, Seed: 1}
-	if arg != "" {
-		for _, kv := range strings.Split(arg, ",") {
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok {
-				return nil, fmt.Errorf("synthetic: %q is not key=value", kv)
-			}
-			var err error
-			switch k {
-			case "p":
-				cfg.P, err = strconv.ParseFloat(v, 64)
-			case "rows":
-				cfg.Rows, err = strconv.Atoi(v)
-			case "seed":
-				cfg.Seed, err = strconv.ParseUint(v, 10, 64)
-			default:
-				return nil, fmt.Errorf("synthetic: unknown setting %q (want p, rows or seed)", k)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("synthetic: %s: %w", k, err)
-			}
-		}
+	cfg, err := parseSynthetic(arg)
+	if err != nil {
+		return nil, err
 	}
 	d, err := Synthetic(cfg)
 	if err != nil {
@@ -111,6 +96,40 @@ func openSynthetic(arg string) (*Splits, error) {
 		return nil, err
 	}
 	return &Splits{Train: parts[0], Val: parts[1], Test: parts[2]}, nil
+}
+
+// parseSynthetic reads the settings of "synthetic:p=P,rows=N,seed=S".
+func parseSynthetic(arg string) (SyntheticConfig, error) {
+	cfg := SyntheticConfig{Rows: 12000, Dim: 100, P: 0.5, C: 1, M: 10, Seed: 1}
+	if arg != "" {
+		for _, kv := range strings.Split(arg, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return cfg, fmt.Errorf("synthetic: %q is not key=value", kv)
+			}
+			var err error
+			switch k {
+			case "p":
+				cfg.P, err = strconv.ParseFloat(v, 64)
+				if err == nil && !(cfg.P >= -1 && cfg.P <= 1) {
+					err = fmt.Errorf("%g is not a correlation in [-1, 1]", cfg.P)
+				}
+			case "rows":
+				cfg.Rows, err = strconv.Atoi(v)
+				if err == nil && (cfg.Rows < 12 || cfg.Rows > maxSyntheticRows) {
+					err = fmt.Errorf("%d rows, want 12 to %d", cfg.Rows, maxSyntheticRows)
+				}
+			case "seed":
+				cfg.Seed, err = strconv.ParseUint(v, 10, 64)
+			default:
+				return cfg, fmt.Errorf("synthetic: unknown setting %q (want p, rows or seed)", k)
+			}
+			if err != nil {
+				return cfg, fmt.Errorf("synthetic: %s: %w", k, err)
+			}
+		}
+	}
+	return cfg, nil
 }
 
 // defaultDigitsDir finds MNIST in the GoMNIST module (through the go
@@ -164,12 +183,15 @@ func openCSV(path string, opt SourceOptions) (*Splits, error) {
 	spec := TableSpec{Name: path, Dense: opt.Dense, Drop: opt.Drop, MaxRows: 10_000_000}
 	for _, t := range opt.Tasks {
 		name, kind, ok := strings.Cut(t, ":")
-		if !ok {
+		if !ok || name == "" {
 			return nil, fmt.Errorf("--task %q: want NAME:binary|multiclass|regression", t)
 		}
 		k, err := ParseKind(kind)
 		if err != nil {
 			return nil, fmt.Errorf("--task %q: %w", t, err)
+		}
+		if slices.ContainsFunc(spec.Tasks, func(ts TaskSpec) bool { return ts.Name == name }) {
+			return nil, fmt.Errorf("--task %q: column %s is already a target", t, name)
 		}
 		spec.Tasks = append(spec.Tasks, TaskSpec{Name: name, Column: name, Kind: k})
 	}
@@ -183,6 +205,12 @@ func openCSV(path string, opt SourceOptions) (*Splits, error) {
 	d, err := LoadTable(path, spec)
 	if err != nil {
 		return nil, err
+	}
+	// Every column declared categorical must have become one.
+	for _, c := range opt.Categorical {
+		if !slices.ContainsFunc(d.Categorical, func(col Categorical) bool { return col.Name == c }) {
+			return nil, fmt.Errorf("csv:%s: --categorical %s: not an input column of the table (a target, dropped, dense or absent)", path, c)
+		}
 	}
 	parts, err := d.Split(opt.Seed, 0.7, 0.15, 0.15)
 	if err != nil {

@@ -132,8 +132,15 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 		}
 		role[i] = 1
 	}
+	notInput := func(what, name string) (int, error) {
+		i, err := need(what, name)
+		if err == nil && role[i] == 1 {
+			err = fmt.Errorf("column %q is both a dense input and %s", name, what)
+		}
+		return i, err
+	}
 	for _, name := range spec.Drop {
-		i, err := need("dropped", name)
+		i, err := notInput("dropped", name)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +148,7 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 	}
 	taskCol := make([]int, len(spec.Tasks))
 	for t, ts := range spec.Tasks {
-		i, err := need("task "+ts.Name, ts.Column)
+		i, err := notInput("the target of task "+ts.Name, ts.Column)
 		if err != nil {
 			return nil, err
 		}
@@ -160,14 +167,17 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 			d.DenseNames = append(d.DenseNames, c)
 		}
 	}
+	if len(denseIdx) > maxDense || len(catIdx) > maxCategorical {
+		return nil, fmt.Errorf("%s: %d dense and %d categorical columns, more than the limits of %d and %d", spec.Name, len(denseIdx), len(catIdx), maxDense, maxCategorical)
+	}
 	d.Dense = make([]float32, 0, len(rows)*len(denseIdx))
 	for _, row := range rows {
 		for _, i := range denseIdx {
-			v, err := strconv.ParseFloat(row.fields[i], 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%s: column %s: %q is not a finite number", row.where(), cols[i], row.fields[i])
+			v, ok := parseFloat32(row.fields[i])
+			if !ok {
+				return nil, fmt.Errorf("%s: column %s: %q is not a finite 32-bit number", row.where(), cols[i], row.fields[i])
 			}
-			d.Dense = append(d.Dense, float32(v))
+			d.Dense = append(d.Dense, v)
 		}
 	}
 	// Categorical ids: 0 is kept for values never seen, so a model can
@@ -215,8 +225,8 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 			if !fixed {
 				keys = distinct(rows, i)
 			}
-			if len(keys) < 2 {
-				return nil, fmt.Errorf("task %s: column %s has %d distinct values, a multi-class task needs at least 2", ts.Name, ts.Column, len(keys))
+			if len(keys) < 2 || len(keys) > maxClasses {
+				return nil, fmt.Errorf("task %s: column %s has %d distinct values, a multi-class task needs 2 to %d", ts.Name, ts.Column, len(keys), maxClasses)
 			}
 			classes := make(map[string]int, len(keys))
 			for id, k := range keys {
@@ -232,11 +242,11 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 			}
 		case Regression:
 			for r, row := range rows {
-				v, err := strconv.ParseFloat(row.fields[i], 64)
-				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, fmt.Errorf("%s: task %s: target %q is not a finite number", row.where(), ts.Name, row.fields[i])
+				v, ok := parseFloat32(row.fields[i])
+				if !ok {
+					return nil, fmt.Errorf("%s: task %s: target %q is not a finite 32-bit number", row.where(), ts.Name, row.fields[i])
 				}
-				col[r] = float32(v)
+				col[r] = v
 			}
 		}
 		d.Tasks = append(d.Tasks, task)
@@ -246,6 +256,16 @@ func buildDataset(rows []record, header []string, spec TableSpec) (*Dataset, err
 		return nil, err
 	}
 	return d, nil
+}
+
+// parseFloat32 parses a number that is finite as a float32 (a value such
+// as 1e300 parses as a float64 but would become +Inf).
+func parseFloat32(s string) (float32, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.Abs(v) > math.MaxFloat32 {
+		return 0, false
+	}
+	return float32(v), true
 }
 
 // distinct returns the sorted distinct values of column i.

@@ -1,6 +1,8 @@
 package mtl
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -50,9 +52,32 @@ func TestReadTableErrors(t *testing.T) {
 		{"missing task column", "x,c,z\n1,a,0\n", "task y column \"y\" not in the table"},
 		{"empty", "x,c,y\n", "no data rows"},
 		{"repeated header", "x,x,y\n1,2,0\n", "repeated column name"},
+		{"beyond float32", "x,c,y\n1,a,0\n1e300,b,1\n", "input:3: column x"},
+		{"nan", "x,c,y\nNaN,a,0\n", "input:2: column x"},
 	}
 	for _, tt := range tests {
 		_, err := ReadTable(strings.NewReader(tt.input), spec)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+	var many strings.Builder
+	many.WriteString("x,y\n")
+	for i := 0; i <= maxClasses; i++ {
+		fmt.Fprintf(&many, "1,%d\n", i)
+	}
+	specs := []struct {
+		name, input string
+		spec        TableSpec
+		want        string
+	}{
+		{"target also dense", "x,y\n1,0\n", TableSpec{Dense: []string{"x", "y"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Binary}}}, `"y" is both a dense input and the target of task y`},
+		{"dropped also dense", "x,y\n1,0\n", TableSpec{Dense: []string{"x"}, Drop: []string{"x"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Binary}}}, `"x" is both a dense input and dropped`},
+		{"regression beyond float32", "x,y\n1,-1e39\n", TableSpec{Dense: []string{"x"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Regression}}}, "input:2: task y"},
+		{"too many classes", many.String(), TableSpec{Dense: []string{"x"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Multiclass}}}, "65537 distinct values"},
+	}
+	for _, tt := range specs {
+		_, err := ReadTable(strings.NewReader(tt.input), tt.spec)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
 		}
@@ -67,14 +92,21 @@ func TestReadTableErrors(t *testing.T) {
 }
 
 func FuzzReadTable(f *testing.F) {
-	f.Add("x,c,y\n1,a,0\n2,b,1\n")
-	f.Add("x,c,y\n\"1\",\"a,b\",1\n")
-	spec := TableSpec{Name: "fuzz", Dense: []string{"x"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Multiclass}}, MaxRows: 1000}
-	f.Fuzz(func(t *testing.T, input string) {
+	f.Add("x,c,y\n1,a,0\n2,b,1\n", uint8(Multiclass))
+	f.Add("x,c,y\n\"1\",\"a,b\",1\n", uint8(Binary))
+	f.Add("x,c,y\n1,a,-2.5\n2,b,1e30\n", uint8(Regression))
+	f.Fuzz(func(t *testing.T, input string, kind uint8) {
+		spec := TableSpec{Name: "fuzz", Dense: []string{"x"}, Tasks: []TaskSpec{{Name: "y", Column: "y", Kind: Kind(kind % 3)}}, MaxRows: 1000}
 		d, err := ReadTable(strings.NewReader(input), spec)
-		if err == nil {
-			if err := d.Validate(); err != nil {
-				t.Fatalf("ReadTable returned an invalid dataset: %v", err)
+		if err != nil {
+			return
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("ReadTable returned an invalid dataset: %v", err)
+		}
+		for _, v := range append(append([]float32(nil), d.Dense...), d.Targets[0]...) {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				t.Fatalf("ReadTable returned a value %g", v)
 			}
 		}
 	})
