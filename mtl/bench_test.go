@@ -66,6 +66,24 @@ func TestSyntheticConfigSizes(t *testing.T) {
 	}
 }
 
+// The documented protocol: 20 passes over the training rows (the number of
+// epochs of the jz95/ml-paper-lab reproduction) in whole curve windows, and
+// settings the benchmark accepts, for the full and the quick version.
+func TestDefaultSyntheticBenchProtocol(t *testing.T) {
+	full := DefaultSyntheticBench()
+	for name, sb := range map[string]SyntheticBench{"default": full, "quick": full.Quick()} {
+		if err := sb.validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if full.Steps%full.Windows != 0 {
+		t.Errorf("%d steps do not split into %d curve windows", full.Steps, full.Windows)
+	}
+	if passes := float64(full.Steps*full.BatchSize) / float64(full.Rows); math.Round(passes) != 20 {
+		t.Errorf("%d steps of %d make %.2f passes over %d rows, want 20", full.Steps, full.BatchSize, passes, full.Rows)
+	}
+}
+
 func tinySyntheticBench() SyntheticBench {
 	sb := DefaultSyntheticBench()
 	sb.Correlations = []float64{1, 0.5}
