@@ -54,4 +54,6 @@
 // legal points as bitboards updated with each stone: only the liberty of a
 // group left in atari and the empty neighbours left with no empty
 // neighbour can change, so a legality test in a playout is one bit test.
+// Per-point counts of neighbouring almost-eyes, kept the same way, make
+// the NoGo policy's eye test (MakesEye) one load.
 package board

@@ -10,8 +10,10 @@ type geometry struct {
 	// all holds every point; notEast and notWest the points with a
 	// neighbour to the east and to the west.
 	all, notEast, notWest Bitboard
-	// onBoard lists the on-board neighbours only.
+	// onBoard lists the on-board neighbours only; nbrSets[p] holds them
+	// as a set.
 	onBoard [][]Point
+	nbrSets []Bitboard
 	// syms[s][p] is the image of p under symmetry s; syms[0] is identity.
 	syms [][]Point
 	// stoneKeys[c][p] for c in Black, White.
@@ -62,11 +64,14 @@ func newGeometry(w, h int) *geometry {
 			g.notWest.Set(Point(p))
 		}
 		var on []Point
+		var set Bitboard
 		for _, q := range nb {
 			if int(q) < n {
 				on = append(on, q)
+				set.Set(q)
 			}
 		}
+		g.nbrSets = append(g.nbrSets, set)
 		// Capped so that a caller's append copies rather than writes into
 		// the spare capacity that all boards of this size share.
 		g.onBoard = append(g.onBoard, on[:len(on):len(on)])

@@ -16,8 +16,9 @@ import (
 // value is unusable until Load.
 type Playout struct {
 	g *geometry
-	// nbrs is g.nbrs, one load closer to the hot loops.
-	nbrs [][4]Point
+	// nbrs and nbrSets are g's, one load closer to the hot loops.
+	nbrs    [][4]Point
+	nbrSets []Bitboard
 	// nw is the number of words of a liberty set: the board's points and
 	// the sentinel rounded up to 64, 2 on 9×9 rather than the 6 of a
 	// Bitboard.
@@ -28,26 +29,67 @@ type Playout struct {
 	// cells holds n points then the off-board sentinel: what place and
 	// refresh read about a neighbour sits together in one cell.
 	cells [MaxPoints + 1]pcell
-	// libs holds the liberties of each group, nw words on its root:
-	// merging groups is then a union rather than a walk over their stones.
-	// Empty points and the sentinel have sets too, always empty.
-	libs [(MaxPoints + 1) * len(Bitboard{})]uint64
+	// libs holds the liberties of each group, on its root: merging groups
+	// is then a union rather than a walk over their stones. Only the first
+	// nw words of a set are ever non-zero. Empty points and the sentinel
+	// have sets too, always empty.
+	libs [MaxPoints + 1]Bitboard
 }
 
 // pcell is one point of a Playout. root, next, nlibs and size are those of
 // a Board cell; empty points and the sentinel are their own root with no
 // liberty, so that a neighbour's atari test needs no colour test.
 type pcell struct {
-	color Color
-	// emptyNbrs counts the empty points next to the point; notOwn[c] its
-	// neighbours, on the board, that are not c's stones.
-	emptyNbrs uint8
-	notOwn    [3]uint8
-	root      Point
-	next      Point // circular list of a group's stones
-	nlibs     int16 // liberty count, on group roots
-	size      int16 // stone count, on group roots
+	// state packs, one byte each from the lowest, the point's colour, the
+	// number of empty points next to it, and for Black and then White the
+	// number of its neighbours on the board that are not that player's
+	// stones. A stone changes a neighbour's counts with one subtraction
+	// (stoneDelta), and almostEye reads colour and count with one mask.
+	// The sentinel's counts run below zero and borrow upwards, into bytes
+	// nothing reads; its colour byte stays intact.
+	state uint32
+	root  Point
+	next  Point // circular list of a group's stones
+	nlibs int16 // liberty count, on group roots
+	size  int16 // stone count, on group roots
+	// eyeNbrs counts, for Black in the low four bits and White in the
+	// high four (eyeShift), the neighbours that are almost-eyes of that
+	// player: empty, with exactly one neighbour on the board that is not
+	// the player's stone. On an empty point it is exact, and it is the eye
+	// test (MakesEye): one load on the policy's path instead of four after
+	// a load of the neighbour table. On a stone it may drift: stones stay,
+	// and nothing reads it.
+	eyeNbrs uint8
 }
+
+// color returns the colour byte of a state.
+func (c *pcell) color() Color { return Color(uint8(c.state)) }
+
+// notOwnShift is where c's count of neighbours that are not c's stones
+// sits in a state, for c Black or White.
+func notOwnShift(c Color) uint { return 16 + 8*(uint(c)>>1&1) }
+
+// eyeShift is where c's count sits in eyeNbrs, for c Black or White.
+func eyeShift(c Color) uint { return 4 * (uint(c) >> 1 & 1) }
+
+// almostEye reports whether a point with state st is empty with exactly
+// one neighbour on the board that is not c's stone.
+func almostEye(st uint32, c Color) bool {
+	return st&(0xff|0xff<<notOwnShift(c)) == 1<<notOwnShift(c)
+}
+
+// eyeAround adds d to the eyeNbrs of e's neighbours: d is one c count up,
+// or down (its negation), when e becomes or stops being an almost-eye of
+// c. The sentinel's count collects junk nothing reads.
+func (po *Playout) eyeAround(e Point, d uint8) {
+	for _, x := range &po.nbrs[e] {
+		po.cells[x].eyeNbrs += d
+	}
+}
+
+// stoneDelta is what a stone of c next to a point takes from its state:
+// one empty neighbour fewer, and one neighbour fewer that is not c's.
+func stoneDelta(c Color) uint32 { return 1<<8 | 1<<notOwnShift(c) }
 
 // Load makes po a copy of the NoGo position b.
 func (po *Playout) Load(b *Board) error {
@@ -55,34 +97,43 @@ func (po *Playout) Load(b *Board) error {
 		return fmt.Errorf("playout: %v position: only NoGo positions can be loaded", b.rules.Game)
 	}
 	n := b.g.n
-	po.g, po.nbrs = b.g, b.g.nbrs
+	po.g, po.nbrs, po.nbrSets = b.g, b.g.nbrs, b.g.nbrSets
 	po.nw = (n + 1 + 63) / 64
 	for p := 0; p <= n; p++ {
 		c := &b.cells[p]
 		pc := &po.cells[p]
-		*pc = pcell{color: c.color, root: c.root, next: c.next, nlibs: c.libs, size: c.size}
+		*pc = pcell{state: uint32(uint8(c.color)), root: c.root, next: c.next, nlibs: c.libs, size: c.size}
 		if c.color != Black && c.color != White {
 			pc.root, pc.nlibs = Point(p), 0
 		}
-		if p < n {
-			d := uint8(len(b.g.onBoard[p]))
-			pc.notOwn[Black], pc.notOwn[White] = d, d
-		}
 	}
-	clear(po.libs[:(n+1)*po.nw])
+	clear(po.libs[:n+1])
 	for p := 0; p < n; p++ {
-		if po.cells[p].color == Empty {
-			for _, q := range b.g.nbrs[p] {
-				po.cells[q].emptyNbrs++
+		var empties uint32
+		notOwn := [3]uint32{Black: uint32(len(b.g.onBoard[p])), White: uint32(len(b.g.onBoard[p]))}
+		for _, q := range b.g.onBoard[p] {
+			switch c := b.cells[q].color; c {
+			case Empty:
+				empties++
+			case Black, White:
+				notOwn[c]--
 			}
+		}
+		po.cells[p].state |= empties<<8 | notOwn[Black]<<notOwnShift(Black) | notOwn[White]<<notOwnShift(White)
+		if po.cells[p].color() == Empty {
 			continue
 		}
-		col := po.cells[p].color
 		lib := po.libSet(po.cells[p].root)
-		for _, q := range b.g.nbrs[p] {
-			po.cells[q].notOwn[col]--
-			if po.cells[q].color == Empty {
+		for _, q := range b.g.onBoard[p] {
+			if b.cells[q].color == Empty {
 				lib[q>>6] |= 1 << (uint(q) & 63)
+			}
+		}
+	}
+	for p := 0; p < n; p++ {
+		for _, c := range []Color{Black, White} {
+			if almostEye(po.cells[p].state, c) {
+				po.eyeAround(Point(p), 1<<eyeShift(c))
 			}
 		}
 	}
@@ -95,21 +146,18 @@ func (po *Playout) Load(b *Board) error {
 }
 
 // CopyFrom makes po a copy of src, which must have been loaded. It copies
-// only the cells and liberty words of src's board size, a few hundred
-// bytes on 9×9, which is what makes a copy per playout cheap.
+// only the cells and liberty sets of src's board size, about 5 KB on 9×9
+// (a tenth of the struct), which is what makes a copy per playout cheap.
 func (po *Playout) CopyFrom(src *Playout) {
 	n := src.g.n
-	po.g, po.nbrs, po.nw, po.toMove = src.g, src.nbrs, src.nw, src.toMove
+	po.g, po.nbrs, po.nbrSets, po.nw, po.toMove = src.g, src.nbrs, src.nbrSets, src.nw, src.toMove
 	po.legal, po.empty = src.legal, src.empty
 	copy(po.cells[:n+1], src.cells[:n+1])
-	copy(po.libs[:(n+1)*src.nw], src.libs[:(n+1)*src.nw])
+	copy(po.libs[:n+1], src.libs[:n+1])
 }
 
 // libSet returns the liberty words of the group rooted at r.
-func (po *Playout) libSet(r Point) []uint64 {
-	i := int(r) * po.nw
-	return po.libs[i : i+po.nw]
-}
+func (po *Playout) libSet(r Point) []uint64 { return po.libs[r][:po.nw] }
 
 // libCount returns the number of liberties in the set of root r.
 func (po *Playout) libCount(r Point) int {
@@ -137,7 +185,7 @@ func (po *Playout) NumPoints() int { return po.g.n }
 func (po *Playout) ToMove() Color { return po.toMove }
 
 // At returns the colour on p, which must be on the board.
-func (po *Playout) At(p Point) Color { return po.cells[p].color }
+func (po *Playout) At(p Point) Color { return po.cells[p].color() }
 
 // Neighbors returns the on-board neighbours of p, shared like
 // Board.Neighbors: read it, do not change it.
@@ -170,16 +218,9 @@ func (po *Playout) Winner() Color {
 // opponent can never play there (it would have no liberty, and capturing is
 // forbidden).
 func (po *Playout) MakesEye(c Color, p Point) bool {
-	// p itself is the one neighbour of such a point that is not c's. The
-	// test packs colour and count so that one comparison, which compiles
-	// without a branch, checks both: these are as good as random in a
-	// playout. Off the board the colour bits are never zero.
-	hits := 0
-	for _, e := range &po.nbrs[p] {
-		ce := &po.cells[e]
-		hits += b2i(ce.notOwn[c]|uint8(ce.color)<<4 == 1)
-	}
-	return hits != 0
+	// Such a point is an empty neighbour with exactly one neighbour that
+	// is not c's, p itself: what eyeNbrs counts.
+	return po.cells[p].eyeNbrs>>eyeShift(c)&0xf != 0
 }
 
 // Play plays p for the player to move. An illegal move is refused with an
@@ -207,56 +248,95 @@ func (po *Playout) place(c Color, p Point) {
 	nb := &po.nbrs[p]
 	cells := &po.cells
 	cp := &cells[p]
-	cp.color, cp.root, cp.next, cp.size = c, p, p, 1
+	// p stops being empty, and so an almost-eye of either player.
+	if almostEye(cp.state, Black) {
+		po.eyeAround(p, 0xff) // -1 << eyeShift(Black)
+	}
+	if almostEye(cp.state, White) {
+		po.eyeAround(p, 0xf0) // -1 << eyeShift(White)
+	}
+	cp.state = cp.state&^0xff | uint32(uint8(c))
+	cp.root, cp.next, cp.size = p, p, 1
 	po.empty.Clear(p)
 	po.legal[Black].Clear(p)
 	po.legal[White].Clear(p)
 
-	nw := po.nw
 	pw, pbit := int(p>>6), uint64(1)<<(uint(p)&63)
+	// The new stone's liberties are its empty neighbours; p's set was
+	// empty, since only groups' sets ever gain points.
 	own := po.libSet(p)
-	clear(own)
+	nbrSet := &po.nbrSets[p]
+	n := 0
+	for i := range own {
+		w := nbrSet[i] & po.empty[i]
+		own[i] = w
+		n += onesCount(w)
+	}
 	// Every neighbour is handled the same way, without a branch on its
-	// colour (as good as random in a playout): an empty neighbour adds its
-	// bit to the new stone's liberties, and each neighbouring group loses
-	// p from its liberty set. Empty points and the sentinel are their own
-	// roots with empty sets, so for them that is a no-op; a group seen
-	// twice has lost p already, so it is counted and listed once.
+	// colour (as good as random in a playout): each neighbouring group
+	// loses p from its liberty set. Empty points and the sentinel are their
+	// own roots with empty sets, so for them that is a no-op; a group seen
+	// twice has lost p already, so it is counted and listed once. No
+	// shift by a variable count either: on amd64 these tie up one register
+	// and make the loop spill.
 	var groups [4]Point
-	ng := 0
-	// stifled marks, by neighbour index, the empty neighbours left with no
-	// empty neighbour: their legality needs a new look at the end.
-	stifled := uint(0)
-	for i, q := range nb {
+	// stifled lists the empty neighbours left with no empty neighbour:
+	// their legality needs a new look at the end.
+	var stifled [4]Point
+	// ng and ns stay below 4 (and 8 for slicing): the masks on them only
+	// let the compiler drop its bounds checks.
+	ng, ns := 0, 0
+	delta := stoneDelta(c)
+	libs := &po.libs
+	for _, q := range nb {
 		cq := &cells[q]
-		cq.notOwn[c]--
-		cq.emptyNbrs--
-		isEmpty := b2i(cq.color == Empty)
-		stifled |= uint(isEmpty&b2i(cq.emptyNbrs == 0)) << i
-		own[q>>6] |= uint64(isEmpty) << (uint(q) & 63)
+		st := cq.state - delta
+		cq.state = st
+		stifled[ns&3] = q
+		ns += b2i(st&0xffff == 0)
+		// An empty neighbour left with exactly one neighbour that is not
+		// c's has just become an almost-eye of c. (One left with none is
+		// a true eye: it stops being an almost-eye, but all its
+		// neighbours are stones, whose counts nothing reads.) Rare, so a
+		// branch.
+		if almostEye(st, c) {
+			po.eyeAround(q, 1<<eyeShift(c))
+		}
 		r := cq.root
-		w := &po.libs[int(r)*nw+pw]
-		had := int(*w>>(uint(p)&63)) & 1
+		w := &libs[r][pw]
+		had := b2i(*w&pbit != 0)
 		*w &^= pbit
 		cells[r].nlibs -= int16(had)
-		groups[ng] = r
+		groups[ng&3] = r
 		ng += had
 	}
 	// Split the groups by masks, not branches: c's groups merge with the
 	// stone; opponent groups the stone put in atari have a last liberty
 	// whose legality changes.
 	friends, atari := uint(0), uint(0)
-	for i, r := range groups[:ng] {
-		mine := b2i(cells[r].color == c)
+	for i, r := range groups[:ng&7] {
+		cr := &cells[r]
+		mine := b2i(uint8(cr.state) == uint8(c))
 		friends |= uint(mine) << i
-		atari |= uint((1-mine)&b2i(cells[r].nlibs == 1)) << i
+		atari |= uint((1-mine)&b2i(cr.nlibs == 1)) << i
 	}
 	root := p
-	for ; friends != 0; friends &= friends - 1 {
-		root = po.merge(root, groups[bits.TrailingZeros(friends)&3])
+	if friends != 0 {
+		// The stone joins its first friendly group, which keeps its root:
+		// no walk over its stones. Further groups merge into that one.
+		root = groups[bits.TrailingZeros(friends)&3]
+		cr := &cells[root]
+		cp.root, cp.next, cr.next = root, cr.next, p
+		cr.size++
+		lr := po.libSet(root)
+		for i, w := range own {
+			lr[i] |= w
+		}
+		for friends &= friends - 1; friends != 0; friends &= friends - 1 {
+			root = po.merge(root, groups[bits.TrailingZeros(friends)&3])
+		}
+		n = po.libCount(root)
 	}
-	// Without friends this counts the empty neighbours, set in own above.
-	n := po.libCount(root)
 	cells[root].nlibs = int16(n)
 	if n == 1 {
 		po.refresh(po.firstLib(root))
@@ -266,25 +346,18 @@ func (po *Playout) place(c Color, p Point) {
 	}
 	// An empty neighbour that still touches another empty point still
 	// breathes for both players; any atari next to it was refreshed above.
-	for ; stifled != 0; stifled &= stifled - 1 {
-		po.refresh(nb[bits.TrailingZeros(stifled)&3])
+	for _, q := range stifled[:ns&7] {
+		po.refresh(q)
 	}
 }
 
 // refresh recomputes both players' legality of the empty point q from its
 // four neighbours.
 func (po *Playout) refresh(q Point) {
-	// Each neighbour sets one bit of seen: bit 0 an empty point, bit 2c a
-	// c group with two liberties or more, bit 2c+1 a c group in atari, bit
-	// 6 the border. Empty points and the sentinel have no liberty count, so
-	// their atari bit stays off. Branch-free: neighbour colours are as good
-	// as random in a playout.
-	var seen uint8
-	for _, r := range &po.nbrs[q] {
-		cr := &po.cells[r]
-		k := 2*uint8(cr.color) + uint8(b2i(po.cells[cr.root].nlibs == 1))
-		seen |= 1 << k
-	}
+	// Each neighbour sets one bit of seen (nbrBit). Branch-free, and
+	// unrolled: neighbour colours are as good as random in a playout.
+	nb := &po.nbrs[q]
+	seen := po.nbrBit(nb[0]) | po.nbrBit(nb[1]) | po.nbrBit(nb[2]) | po.nbrBit(nb[3])
 	m := refreshTable[seen&0x3f]
 	i, bit := q>>6, uint64(1)<<(uint(q)&63)
 	lb, lw := po.legal[Black][i]&^bit, po.legal[White][i]&^bit
@@ -295,6 +368,15 @@ func (po *Playout) refresh(q Point) {
 		lw |= bit
 	}
 	po.legal[Black][i], po.legal[White][i] = lb, lw
+}
+
+// nbrBit is what refresh learns from the neighbour r, as one bit: bit 0 an
+// empty point, bit 2c a c group with two liberties or more, bit 2c+1 a c
+// group in atari, bit 6 the border. Empty points and the sentinel have no
+// liberty count, so their atari bit stays off.
+func (po *Playout) nbrBit(r Point) uint8 {
+	cr := &po.cells[r]
+	return 1 << ((2*uint8(cr.state) + uint8(b2i(po.cells[cr.root].nlibs == 1))) & 7)
 }
 
 // refreshTable maps the neighbour bits of refresh to legality: bit 0 for

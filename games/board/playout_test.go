@@ -38,6 +38,10 @@ func checkPlayout(t *testing.T, po *Playout, b *Board, r *refBoard, where string
 			t.Fatalf("%s: %s holds %v, reference %v", where, b.PointName(Point(p)), po.At(Point(p)), r.grid[p])
 		}
 		if r.grid[p] == Empty {
+			// place relies on this: a new stone's set starts empty.
+			if po.libCount(Point(p)) != 0 {
+				t.Fatalf("%s: empty %s has a liberty set", where, b.PointName(Point(p)))
+			}
 			continue
 		}
 		want := b.Liberties(Point(p))

@@ -26,19 +26,76 @@ import (
 const scale = 1 << 10
 
 // node is one move in the tree. Statistics are from the point of view of
-// the player who made move; they are updated atomically by all workers.
+// the player who made move; they are updated atomically when several
+// workers share the tree (see istat).
 type node struct {
-	move   board.Point
-	visits atomic.Int64 // including virtual losses in flight
-	wins   atomic.Int64 // sum of values × scale
+	move board.Point
+	// flags holds expanding and terminal: beside move, in what would
+	// otherwise be padding, so that a node is 40 bytes rather than 48.
+	// Selection scans every child of every node on its path, and past the
+	// first levels of a large tree those are cold in the cache.
+	flags  atomic.Uint32
+	visits istat // including virtual losses in flight
+	wins   istat // sum of values × scale
 	// amaf packs the AMAF samples (above amafShift) and their wins × scale
 	// (below) into one word: the AMAF update, the search's most frequent
-	// write, is then one atomic add per credited child rather than two.
-	amaf      atomic.Uint64
-	children  atomic.Pointer[children]
-	expanding atomic.Bool
-	// terminal marks a finished game; value is then the mover's result.
-	terminal atomic.Bool
+	// write, is then one add per credited child rather than two.
+	amaf     ustat
+	children atomic.Pointer[children]
+}
+
+// Node flags. expanding is claimed by the worker that grows a node's
+// children; terminal marks a finished game.
+const (
+	expanding = 1 << iota
+	terminal
+)
+
+// claim sets flag f and reports whether this call set it.
+func (n *node) claim(f uint32) bool { return n.flags.Or(f)&f == 0 }
+
+// has reports whether flag f is set.
+func (n *node) has(f uint32) bool { return n.flags.Load()&f != 0 }
+
+// istat and ustat are node statistics. Loads are atomic. Adds are atomic
+// when the search has several workers (shared), and plain when it has one:
+// then no other goroutine touches the tree while Search runs, and a locked
+// add, which waits for every pending store, costs tens of cycles where a
+// plain one costs one; a simulation makes a few hundred adds, mostly AMAF
+// updates.
+type istat struct{ v int64 }
+
+// Load returns the value.
+func (s *istat) Load() int64 { return atomic.LoadInt64(&s.v) }
+
+// Store sets the value.
+func (s *istat) Store(v int64) { atomic.StoreInt64(&s.v, v) }
+
+// Add adds d, atomically if shared.
+func (s *istat) Add(d int64, shared bool) {
+	if shared {
+		atomic.AddInt64(&s.v, d)
+	} else {
+		s.v += d
+	}
+}
+
+// ustat is istat for unsigned words.
+type ustat struct{ v uint64 }
+
+// Load returns the value.
+func (s *ustat) Load() uint64 { return atomic.LoadUint64(&s.v) }
+
+// Store sets the value.
+func (s *ustat) Store(v uint64) { atomic.StoreUint64(&s.v, v) }
+
+// Add adds d, atomically if shared.
+func (s *ustat) Add(d uint64, shared bool) {
+	if shared {
+		atomic.AddUint64(&s.v, d)
+	} else {
+		s.v += d
+	}
 }
 
 const (
@@ -220,7 +277,7 @@ func (t *Tree) Search(ctx context.Context, budget Budget) (Result, error) {
 	// runs too few playouts to grow it (a budget of one or two, or a
 	// deadline that passes before a loaded machine runs any) has a legal
 	// move to return.
-	if t.root.children.Load() == nil && t.root.expanding.CompareAndSwap(false, true) {
+	if t.root.children.Load() == nil && t.root.claim(expanding) {
 		t.grow(t.root, t.pos.LegalMoves(nil))
 	}
 	var deadline time.Time
@@ -246,7 +303,7 @@ func (t *Tree) Search(ctx context.Context, budget Budget) (Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := worker{t: t, s: s, b: t.pos.Clone(), root: rootPO, rollout: rollout}
+			wk := worker{t: t, s: s, b: t.pos.Clone(), root: rootPO, rollout: rollout, shared: t.cfg.Threads > 1}
 			for i := 0; ; i++ {
 				if budget.Playouts > 0 && done.Add(1) > int64(budget.Playouts) {
 					return
@@ -352,6 +409,9 @@ type worker struct {
 	root    *board.Playout
 	rollout Rollout
 	path    []*node
+	// shared is set when other workers search the same tree: statistics
+	// are then updated atomically.
+	shared bool
 }
 
 // simulate runs one selection, expansion, evaluation and backup.
@@ -367,14 +427,14 @@ func (w *worker) simulate() {
 	w.s.Moves = w.s.Moves[:0]
 	w.path = append(w.path[:0], t.root)
 	n := t.root
-	n.visits.Add(1) // virtual loss
+	n.visits.Add(1, w.shared) // virtual loss
 	for {
 		ch := n.children.Load()
 		if ch == nil {
 			break
 		}
 		c := w.selectChild(n, ch.nodes)
-		c.visits.Add(1)
+		c.visits.Add(1, w.shared)
 		var err error
 		if w.root != nil {
 			err = po.Play(c.move)
@@ -393,17 +453,17 @@ func (w *worker) simulate() {
 	}
 	treeMoves := len(w.s.Moves)
 	var v float64 // for the player to move at the leaf
-	terminal := n.terminal.Load()
-	if !terminal {
+	over := n.has(terminal)
+	if !over {
 		if w.root != nil {
-			terminal = po.Over()
+			over = po.Over()
 		} else {
-			terminal = b.Over()
+			over = b.Over()
 		}
 	}
 	switch {
-	case terminal:
-		n.terminal.Store(true)
+	case over:
+		n.claim(terminal)
 		if w.root != nil {
 			// A finished NoGo game is lost by the player to move.
 			v = 0
@@ -412,7 +472,7 @@ func (w *worker) simulate() {
 		}
 	default:
 		if n.visits.Load() > int64(t.cfg.ExpandAfter) && t.nodes.Load() < int64(t.cfg.MaxNodes) &&
-			n.expanding.CompareAndSwap(false, true) {
+			n.claim(expanding) {
 			w.expand(n)
 		}
 		if w.root != nil {
@@ -428,7 +488,7 @@ func (w *worker) simulate() {
 	}
 	val := 1 - v // for the mover into the leaf
 	for i := len(w.path) - 1; i >= 0; i-- {
-		w.path[i].wins.Add(int64(val * scale))
+		w.path[i].wins.Add(int64(val*scale), w.shared)
 		val = 1 - val
 	}
 	if !t.cfg.NoRAVE {
@@ -438,7 +498,7 @@ func (w *worker) simulate() {
 
 func (w *worker) undoVirtual() {
 	for _, n := range w.path {
-		n.visits.Add(-1)
+		n.visits.Add(-1, w.shared)
 	}
 }
 
@@ -482,82 +542,89 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 	var best *node
 	bestV := math.Inf(-1)
 	// Children are scanned from a random start so that ties go to a random
-	// child, which keeps threads from piling onto one of them.
+	// child, which keeps threads from piling onto one of them: the slice
+	// from start, then the one before it.
 	start := 0
 	if len(ch) > 1 {
 		start = w.s.intn(len(ch))
 	}
-	for j := range ch {
-		i := j + start
-		if i >= len(ch) {
-			i -= len(ch)
-		}
-		c := &ch[i]
-		// Branch-free, since whether a child has visits or AMAF samples
-		// is a coin toss for the branch predictor: at zero visits the
-		// tables give a mean of 0, which firstPlay replaces with the
-		// urgency, and an exploration factor of 1; at zero samples β is 0,
-		// and at zero visits with samples it is 1, so q is then the AMAF
-		// mean.
-		visits := c.visits.Load()
-		q := float64(c.wins.Load())*(recip(visits)/scale) + firstPlay[b2i(visits > 0)]
-		u := explore * recipSqrt(visits)
-		if rave {
-			av, aw := amafStats(c.amaf.Load())
-			aq := float64(aw) * (recip(int64(av)) / scale)
-			fv, fa := float64(visits), float64(av)
-			// The denominator is at least 1 unless both counts are 0.
-			beta := fa / max(fv+fa+b2*fv*fa, 1)
-			q += beta * (aq - q)
-		}
-		if v := q + u; v > bestV {
-			best, bestV = c, v
+	for _, part := range [2][]node{ch[start:], ch[:start]} {
+		for i := range part {
+			c := &part[i]
+			// Branch-free, since whether a child has visits or AMAF
+			// samples is a coin toss for the branch predictor: at zero
+			// visits the table gives a mean of 0 plus the first-play
+			// urgency, and an exploration factor of 1; at zero samples β
+			// is 0, and at zero visits with samples it is 1, so q is then
+			// the AMAF mean.
+			visits := c.visits.Load()
+			mean, rs, first := ucbFactors(visits)
+			q := float64(c.wins.Load())*mean + first
+			u := explore * rs
+			if rave {
+				av, aw := amafStats(c.amaf.Load())
+				amean, _, _ := ucbFactors(int64(av))
+				aq := float64(aw) * amean
+				fv, fa := float64(visits), float64(av)
+				// The denominator is at least 1 unless both counts are
+				// 0, when 1 is added: β is then 0/1. This is
+				// max(denominator, 1) without the NaN and signed-zero
+				// cases of the builtin max, which cost more than the
+				// rest of the formula.
+				beta := fa / (fv + fa + b2*fv*fa + float64(b2i(visits|int64(av) == 0)))
+				q += beta * (aq - q)
+			}
+			if v := q + u; v > bestV {
+				best, bestV = c, v
+			}
 		}
 	}
 	return best
 }
 
-// tableSize bounds the counts whose reciprocals and roots come from
-// ucbTables; larger ones, rare outside the root, are computed.
+// tableSize bounds the counts whose factors come from ucbTable; larger
+// ones, rare outside the root, are computed.
 const tableSize = 1024
 
-// firstPlay is the mean given to a child without visits, by whether it has
-// any: first-play urgency, so that unvisited moves are tried before weak
-// ones.
-var firstPlay = [2]float64{1.1, 0}
+// firstPlay is the mean given to a child without visits: first-play
+// urgency, so that unvisited moves are tried before weak ones.
+const firstPlay = 1.1
 
-// ucbTables holds 1/n, 1/√n and √(ln n) for n < tableSize, and at n = 0 the
-// values selectChild wants for a child without visits: 0, 1 and 0.
-var ucbTables = func() (t struct{ recip, recipSqrt, sqrtLog [tableSize]float64 }) {
-	t.recipSqrt[0] = 1
+// ucbRow is what selectChild needs of a count n: the factor (1/n)/scale
+// that turns wins × scale into a mean, 1/√n, and the first-play urgency;
+// at n = 0, 0, 1 and firstPlay, and the urgency is 0 for n > 0.
+type ucbRow struct{ mean, recipSqrt, first float64 }
+
+// ucbTable holds the rows of the counts below tableSize, one load away.
+var ucbTable = func() (t [tableSize]ucbRow) {
+	t[0] = ucbRow{0, 1, firstPlay}
 	for n := 1; n < tableSize; n++ {
-		t.recip[n] = 1 / float64(n)
-		t.recipSqrt[n] = 1 / math.Sqrt(float64(n))
-		t.sqrtLog[n] = math.Sqrt(math.Log(float64(n)))
+		t[n] = ucbRow{1 / float64(n) / scale, 1 / math.Sqrt(float64(n)), 0}
 	}
 	return t
 }()
 
-// recip returns 1/n for n > 0, and 0 for n = 0.
-func recip(n int64) float64 {
-	if n < tableSize {
-		return ucbTables.recip[n]
+// sqrtLogTable holds √(ln n) for n < tableSize.
+var sqrtLogTable = func() (t [tableSize]float64) {
+	for n := 2; n < tableSize; n++ {
+		t[n] = math.Sqrt(math.Log(float64(n)))
 	}
-	return 1 / float64(n)
-}
+	return t
+}()
 
-// recipSqrt returns 1/√n for n > 0, and 1 for n = 0.
-func recipSqrt(n int64) float64 {
-	if n < tableSize {
-		return ucbTables.recipSqrt[n]
+// ucbFactors returns the ucbRow of a count n ≥ 0.
+func ucbFactors(n int64) (mean, recipSqrt, first float64) {
+	if uint64(n) < tableSize {
+		r := &ucbTable[n]
+		return r.mean, r.recipSqrt, r.first
 	}
-	return 1 / math.Sqrt(float64(n))
+	return 1 / float64(n) / scale, 1 / math.Sqrt(float64(n)), 0
 }
 
 // sqrtLog returns √(ln n), and 0 for n ≤ 1.
 func sqrtLog(n int64) float64 {
 	if n < tableSize {
-		return ucbTables.sqrtLog[max(n, 0)]
+		return sqrtLogTable[max(n, 0)]
 	}
 	return math.Sqrt(math.Log(float64(n)))
 }
@@ -612,7 +679,7 @@ func (w *worker) updateAMAF(treeMoves int, rootColor, leafToMove board.Color, v 
 				hits ^= low
 				c := &ch.nodes[base+bits.OnesCount64(pts&(low-1))]
 				if c.amaf.Load() < amafCap<<amafShift {
-					c.amaf.Add(add)
+					c.amaf.Add(add, w.shared)
 				}
 			}
 			base += bits.OnesCount64(pts)

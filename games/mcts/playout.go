@@ -146,14 +146,16 @@ func outcome(me, winner board.Color) float64 {
 // reset fills both candidate lists with the empty points and empties the
 // reserves.
 func (s *Scratch) reset(empty board.Bitboard) {
-	s.pts = empty.AppendPoints(s.pts[:0])
-	for _, c := range []board.Color{board.Black, board.White} {
-		s.lists[c] = append(s.lists[c][:0], s.pts...)
-		for i, p := range s.pts {
-			s.pos[c][p] = int16(i)
-		}
-		s.lists[c+2] = s.lists[c+2][:0]
+	const b, w = board.Black, board.White
+	s.lists[b] = empty.AppendPoints(s.lists[b][:0])
+	for i, p := range s.lists[b] {
+		s.pos[b][p] = int16(i)
 	}
+	// White's list and positions start as Black's: copies, not a second
+	// walk (positions of points off the list are never trusted).
+	s.lists[w] = append(s.lists[w][:0], s.lists[b]...)
+	s.pos[w] = s.pos[b]
+	s.lists[b+2], s.lists[w+2] = s.lists[b+2][:0], s.lists[w+2][:0]
 }
 
 // remove drops p from list k if it is there.
@@ -176,6 +178,16 @@ func (s *Scratch) removeAll(p board.Point) {
 	}
 }
 
+// take drops p, which must be there, from list k.
+func (s *Scratch) take(k int, p board.Point) {
+	i := s.pos[k][p]
+	l := s.lists[k]
+	last := l[len(l)-1]
+	l[i] = last
+	s.pos[k][last] = i
+	s.lists[k] = l[:len(l)-1]
+}
+
 func (s *Scratch) add(k int, p board.Point) {
 	s.pos[k][p] = int16(len(s.lists[k]))
 	s.lists[k] = append(s.lists[k], p)
@@ -190,11 +202,12 @@ func (r Rollout) evaluateNoGo(s *Scratch) float64 {
 	for {
 		c := po.ToMove()
 		var p board.Point
+		var list int
 		var ok bool
 		if r.Knowledge {
-			p, ok = s.pickNoGo(c)
+			p, list, ok = s.pickNoGo(c)
 		} else {
-			p, ok = s.pickAny(c)
+			p, list, ok = s.pickAny(c)
 		}
 		if !ok {
 			// No legal move: the player to move loses.
@@ -204,33 +217,47 @@ func (r Rollout) evaluateNoGo(s *Scratch) float64 {
 			return 0.5 // cannot happen: p was checked legal
 		}
 		s.Moves = append(s.Moves, p)
-		// p cannot be in the opponent's reserve, which holds points
-		// illegal for c (for good: see pickAny).
-		s.remove(int(c), p)
-		s.remove(int(c.Opponent()), p)
-		s.remove(int(c)+2, p)
+		// p leaves the list it was drawn from, and the opponent's list if
+		// it is there. It cannot be in the opponent's reserve, which holds
+		// points illegal for c (for good: see pickAny).
+		s.take(list, p)
+		switch {
+		case list != int(c):
+			// From c's reserve: it left both lists when it went there.
+		case r.Knowledge:
+			// pickNoGo plays from c's list only points the opponent may
+			// play too, and a point legal for the opponent has never
+			// left their list: no test, whose outcome the branch
+			// predictor could not guess.
+			s.take(int(c.Opponent()), p)
+		default:
+			s.remove(int(c.Opponent()), p)
+		}
 	}
 }
 
-// pickAny chooses a uniformly random legal NoGo move for c. A point found
-// illegal is dropped for good: stones never leave a NoGo board, so a point
-// illegal for a player stays illegal for them.
-func (s *Scratch) pickAny(c board.Color) (board.Point, bool) {
+// pickAny chooses a uniformly random legal NoGo move for c, and the list
+// it drew it from (c's candidates). A point found illegal is dropped for
+// good: stones never leave a NoGo board, so a point illegal for a player
+// stays illegal for them.
+func (s *Scratch) pickAny(c board.Color) (board.Point, int, bool) {
 	k := int(c)
 	for len(s.lists[k]) > 0 {
 		l := s.lists[k]
 		p := l[s.intn(len(l))]
 		if s.po.IsLegalFor(c, p) {
-			return p, true
+			return p, k, true
 		}
-		s.remove(k, p)
+		s.take(k, p)
 	}
-	return board.Pass, false
+	return board.Pass, k, false
 }
 
 // pickNoGo plays a point both sides could take, preferring one that makes
-// an eye; it keeps the reserve, points only c may play, for last.
-func (s *Scratch) pickNoGo(c board.Color) (board.Point, bool) {
+// an eye; it keeps the reserve, points only c may play, for last. It
+// returns the move and the list it drew it from: c's candidates or c's
+// reserve.
+func (s *Scratch) pickNoGo(c board.Color) (board.Point, int, bool) {
 	po := &s.po
 	k := int(c)
 	opp := c.Opponent()
@@ -239,17 +266,17 @@ func (s *Scratch) pickNoGo(c board.Color) (board.Point, bool) {
 		l := s.lists[k]
 		p := l[s.intn(len(l))]
 		if !po.IsLegalFor(c, p) {
-			s.remove(k, p)
+			s.take(k, p)
 			continue
 		}
 		if !po.IsLegalFor(opp, p) {
-			s.remove(k, p)
+			s.take(k, p)
 			s.remove(int(opp), p)
 			s.add(k+2, p)
 			continue
 		}
 		if po.MakesEye(c, p) {
-			return p, true
+			return p, k, true
 		}
 		if found == 0 {
 			plain = p
@@ -259,17 +286,17 @@ func (s *Scratch) pickNoGo(c board.Color) (board.Point, bool) {
 		}
 	}
 	if plain != board.Pass {
-		return plain, true
+		return plain, k, true
 	}
 	for len(s.lists[k+2]) > 0 {
 		l := s.lists[k+2]
 		p := l[s.intn(len(l))]
 		if po.IsLegalFor(c, p) {
-			return p, true
+			return p, k + 2, true
 		}
-		s.remove(k+2, p)
+		s.take(k+2, p)
 	}
-	return board.Pass, false
+	return board.Pass, k + 2, false
 }
 
 // pick chooses a legal Atari-Go move for c by rejection sampling. A point
@@ -282,7 +309,7 @@ func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, b
 		l := s.lists[k]
 		p := l[s.intn(len(l))]
 		if !b.IsLegalFor(c, p) {
-			s.remove(k, p)
+			s.take(k, p)
 			continue
 		}
 		if r.Knowledge && tries < 4 && selfAtari(b, c, p) {

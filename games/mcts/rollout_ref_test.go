@@ -305,9 +305,9 @@ func TestNoGoPolicyDistribution(t *testing.T) {
 				}
 				ref[p]++
 				if knowledge {
-					p, ok = s.pickNoGo(c)
+					p, _, ok = s.pickNoGo(c)
 				} else {
-					p, ok = s.pickAny(c)
+					p, _, ok = s.pickAny(c)
 				}
 				if !ok {
 					t.Fatalf("%s: policy found no move", name)
