@@ -65,8 +65,8 @@ Ctrl-C stops a long search and reports how far it got.`,
 			if !quiet {
 				errw := cmd.ErrOrStderr()
 				progress = func(st solve.Stats) {
-					fmt.Fprintf(errw, "solve: %s nodes, %s, %.0f nodes/s, root pn %d dn %d, table %.0f%% full\n",
-						humanCount(st.Nodes), st.Elapsed.Round(time.Second), float64(st.Nodes)/st.Elapsed.Seconds(),
+					fmt.Fprintf(errw, "solve: %s nodes (+%s endgame), %s, %.0f nodes/s, root pn %d dn %d, table %.0f%% full\n",
+						humanCount(st.Nodes), humanCount(st.EndgameNodes), st.Elapsed.Round(time.Second), float64(st.Nodes)/st.Elapsed.Seconds(),
 						st.PN, st.DN, 100*st.TTUsed)
 				}
 			}
@@ -127,6 +127,9 @@ func printSolveResult(w io.Writer, b *board.Board, res solve.Result) {
 	}
 	secs := res.Elapsed.Seconds()
 	fmt.Fprintf(w, "nodes:  %d (%.0f nodes/s)\n", res.Nodes, float64(res.Nodes)/max(secs, 1e-9))
+	if res.EndgameNodes > 0 {
+		fmt.Fprintf(w, "endgame: %d positions searched by the endgame solver\n", res.EndgameNodes)
+	}
 	fmt.Fprintf(w, "time:   %s\n", res.Elapsed.Round(time.Millisecond))
 }
 

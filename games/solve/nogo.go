@@ -169,7 +169,13 @@ func (r *reserves) count(b *board.Board, c board.Color, legal, safe *board.Bitbo
 // it, and in any case how many legal moves that player has.
 func (r *reserves) settle(b *board.Board) (pn, dn int64, ok bool, mobility int) {
 	me := b.ToMove()
-	lMe, lOpp := b.LegalSet(me), b.LegalSet(me.Opponent())
+	return r.settleWith(b, b.LegalSet(me), b.LegalSet(me.Opponent()))
+}
+
+// settleWith is settle given the legal points of the player to move and
+// of the opponent.
+func (r *reserves) settleWith(b *board.Board, lMe, lOpp board.Bitboard) (pn, dn int64, ok bool, mobility int) {
+	me := b.ToMove()
 	mobility = lMe.Count()
 	if mobility == 0 {
 		return inf, 0, true, 0

@@ -1,6 +1,10 @@
 // Package solve computes the exact game-theoretic value of NoGo and
 // Atari-Go positions by depth-first proof-number search (df-pn, Nagai 2002)
-// in negamax form, with the 1+ε threshold trick (Pawlewicz and Lew 2007).
+// in negamax form. Disproof numbers follow weak proof-number search (the
+// largest child proof number plus the other unproven children, not their
+// sum), which counts a position reached by many move orders once; with it
+// the 1+ε threshold trick (Pawlewicz and Lew 2007), which the solver used
+// before, no longer paid (see docs/BENCHMARKS.md).
 //
 // Positions are stored in a fixed-size transposition table under their
 // canonical Zobrist key, the smallest over the board's symmetries, so the
@@ -21,6 +25,11 @@
 //     most moves the opponent could still make, which is at most its legal
 //     points now: in NoGo a point illegal for a player never becomes legal
 //     for it again (see nogo.go);
+//   - NoGo positions whose live points fall apart into independent regions
+//     of at most maxRegion points are the disjunctive sum of those regions
+//     and are settled exactly by combinatorial game theory: each region's
+//     canonical value is computed once and memoised, and the sum's sign
+//     gives the winner (see regions.go and cgt.go);
 //   - in Atari-Go to one capture, a player who can capture wins at once, a
 //     player with stones in atari on two different points loses, one in
 //     atari on one point must play there, and moves into self-atari lose at
@@ -33,6 +42,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/trident-lab/trident/games/board"
@@ -47,10 +57,24 @@ const inf = 1 << 30
 // do worse (163k).
 const dnScale = 3
 
+// maxRegion is the most live points of a NoGo region that the solver
+// values as a combinatorial game instead of searching.
+const maxRegion = 10
+
+// endgamePoints is the most live points (legal for someone) of a NoGo
+// position that the solver hands to the endgame search, whose cache has a
+// quarter as many entries as the transposition table (at most 4M).
+// Measured with NoGo 3×6 as the largest test: 7 (and the half-board gate
+// of evaluateNoGo) cut proof-number nodes 8×, and 8 to 12 gain little more.
+const endgamePoints = 8
+
 // Stats describe a search in progress or finished.
 type Stats struct {
-	Nodes   int64         // nodes expanded (children generated)
-	Elapsed time.Duration // time since the search began
+	Nodes int64 // nodes expanded (children generated)
+	// EndgameNodes counts the positions the NoGo endgame search visited
+	// (see endgame.go); they are not in Nodes.
+	EndgameNodes int64
+	Elapsed      time.Duration // time since the search began
 	// PN and DN are the root's proof and disproof numbers: the player to
 	// move wins when PN is 0 and loses when DN is 0.
 	PN, DN int64
@@ -61,7 +85,9 @@ type Stats struct {
 // Options tune a search. The zero value is usable.
 type Options struct {
 	// TTBits is log2 of the number of transposition-table entries (24
-	// bytes each), 4 to 28; 0 means 22 (96 MiB).
+	// bytes each), 4 to 28; 0 means 22 (96 MiB). NoGo adds an endgame
+	// cache of a quarter as many 16-byte entries (at most 64 MiB) and the
+	// region values, bounded by maxGames.
 	TTBits int
 	// Progress, if set, is called about every ProgressEvery (default 2 s).
 	Progress      func(Stats)
@@ -118,12 +144,13 @@ func Solve(ctx context.Context, b *board.Board, opt Options) (Result, error) {
 	s.lastReport = s.start
 	if rules.Game == board.NoGo {
 		s.reserves = newReserves(b)
+		s.regions = newRegionValues(b, maxRegion, 0, min(bits-2, 20))
+		s.endgame = newEndgame(s.regions, min(bits-2, 22))
 	}
 	res := Result{Move: board.Pass}
 	pn, dn, ok, _ := s.evaluate()
 	if !ok {
-		key, _ := s.b.CanonicalHash()
-		pn, dn = s.mid(key, inf, inf, 0)
+		pn, dn = s.mid(s.key(), inf, inf, 0)
 	}
 	res.Stats = s.stats(pn, dn)
 	if s.err != nil {
@@ -150,7 +177,9 @@ type solver struct {
 	b        *board.Board
 	tt       *table
 	capture1 bool
-	reserves *reserves // NoGo only
+	reserves *reserves     // NoGo only
+	regions  *regionValues // NoGo only
+	endgame  *endgame      // NoGo only
 	nodes    int64
 	err      error
 	kids     [][]child // per depth
@@ -166,7 +195,11 @@ type solver struct {
 }
 
 func (s *solver) stats(pn, dn int64) Stats {
-	return Stats{Nodes: s.nodes, Elapsed: time.Since(s.start), PN: pn, DN: dn, TTUsed: s.tt.used()}
+	st := Stats{Nodes: s.nodes, Elapsed: time.Since(s.start), PN: pn, DN: dn, TTUsed: s.tt.used()}
+	if s.endgame != nil {
+		st.EndgameNodes = s.endgame.nodes
+	}
+	return st
 }
 
 // evaluate settles the current position without search when the rules or
@@ -190,14 +223,8 @@ func (s *solver) evaluate() (pn, dn int64, ok bool, mobility int) {
 		}
 		return 0, 0, false, -1
 	}
-	// NoGo also ends when the player to move has no move, which settle
-	// or else expand finds while counting moves.
 	if s.reserves != nil {
-		// Eyes appear late; earlier the count costs more than it saves.
-		if e := b.Stones(board.Empty); 2*e.Count() <= b.NumPoints() {
-			return s.reserves.settle(b)
-		}
-		return 0, 0, false, -1
+		return s.evaluateNoGo()
 	}
 	if b.Rules().Game == board.AtariGo && b.Over() {
 		if b.Winner() == b.ToMove() {
@@ -206,6 +233,54 @@ func (s *solver) evaluate() (pn, dn int64, ok bool, mobility int) {
 		return inf, 0, true, -1
 	}
 	return 0, 0, false, -1
+}
+
+// key returns the transposition-table key of the current position, the
+// smallest Zobrist key over the board's symmetries.
+func (s *solver) key() uint64 {
+	k, _ := s.b.CanonicalHash()
+	return k
+}
+
+// evaluateNoGo is evaluate for NoGo. The game ends when the player to
+// move has no legal move; late in the game the reserve count and the
+// values of independent regions may settle it.
+func (s *solver) evaluateNoGo() (pn, dn int64, ok bool, mobility int) {
+	b := s.b
+	bs, ws := b.Stones(board.Black), b.Stones(board.White)
+	st := s.regions.analyze(bs[0], ws[0], 0)
+	me := b.ToMove()
+	var lMe, lOpp board.Bitboard
+	lMe[0], lOpp[0] = st.lb, st.lw
+	if me == board.White {
+		lMe, lOpp = lOpp, lMe
+	}
+	mobility = lMe.Count()
+	if mobility == 0 {
+		return inf, 0, true, 0
+	}
+	// Eyes and separate regions appear late; earlier the count costs
+	// more than it saves.
+	if 2*bits.OnesCount64(st.empty) > b.NumPoints() {
+		return 0, 0, false, mobility
+	}
+	if pn, dn, ok, _ := s.reserves.settleWith(b, lMe, lOpp); ok {
+		return pn, dn, true, mobility
+	}
+	if win, ok := s.regions.settleState(&st, me, 0); ok {
+		if win {
+			return 0, inf, true, mobility
+		}
+		return inf, 0, true, mobility
+	}
+	if bits.OnesCount64(st.live) <= endgamePoints {
+		bs, ws := b.Stones(board.Black), b.Stones(board.White)
+		if s.endgame.wins(bs[0], ws[0], me, s.endgame.stonesKey(bs[0], ws[0]), 0) {
+			return 0, inf, true, mobility
+		}
+		return inf, 0, true, mobility
+	}
+	return 0, 0, false, mobility
 }
 
 // candidates returns the moves worth searching from the current position.
@@ -253,7 +328,7 @@ func (s *solver) expand(depth int) []child {
 			_ = b.Undo()
 			continue
 		}
-		key, _ := b.CanonicalHash()
+		key := s.key()
 		dup := false
 		for _, k := range kids {
 			if k.key == key {
@@ -298,12 +373,23 @@ func (s *solver) mobility(known int) int {
 	return set.Count()
 }
 
-// combine returns a node's numbers from its children's.
-func combine(kids []child) (pn, dn int64, best, second int) {
+// combine returns a node's numbers from its children's, and the largest
+// proof number among its children.
+//
+// The disproof number is that of weak proof-number search (Ueda, Hashimoto,
+// Hashimoto and Iida, "Weak Proof-Number Search", CG 2008): the largest
+// child proof number plus one for each other unproven child, instead of
+// their sum. NoGo positions are reached by many move orders, and the sum
+// counts shared subtrees once per path; measured side by side (see
+// docs/BENCHMARKS.md) the max form cut nodes 2-4 times on 3x6 and 2x8.
+func combine(kids []child) (pn, dn int64, best, second int, maxPN int64) {
 	best, second = -1, -1
-	minDN, sum := int64(inf), int64(0)
+	minDN, open := int64(inf), int64(0)
 	for i, k := range kids {
-		sum += k.pn
+		if k.pn > 0 {
+			open++
+			maxPN = max(maxPN, k.pn)
+		}
 		if best < 0 || k.dn < kids[best].dn {
 			best, second = i, best
 		} else if second < 0 || k.dn < kids[second].dn {
@@ -315,11 +401,11 @@ func combine(kids []child) (pn, dn int64, best, second int) {
 	}
 	switch {
 	case minDN == 0:
-		return 0, inf, best, second
-	case sum == 0:
-		return inf, 0, best, second
+		return 0, inf, best, second, maxPN
+	case open == 0:
+		return inf, 0, best, second, maxPN
 	}
-	return minDN, min(sum, inf-1), best, second
+	return minDN, min(maxPN+open-1, inf-1), best, second, maxPN
 }
 
 // mid searches the current position (key) until its proof number reaches
@@ -334,7 +420,8 @@ func (s *solver) mid(key uint64, thpn, thdn int64, depth int) (int64, int64) {
 	var pn, dn int64
 	for {
 		var best, second int
-		pn, dn, best, second = combine(kids)
+		var maxPN int64
+		pn, dn, best, second, maxPN = combine(kids)
 		if depth == 0 {
 			s.rootPN, s.rootDN = pn, dn
 		}
@@ -345,12 +432,12 @@ func (s *solver) mid(key uint64, thpn, thdn int64, depth int) (int64, int64) {
 			break
 		}
 		k := &kids[best]
-		// The child's disproof is our proof and its proof part of our disproof.
-		cthpn := min(thdn-dn+k.pn, inf)
+		// The child's disproof is our proof, and its proof raises our
+		// disproof once it passes the largest child proof number.
+		cthpn := min(thdn-dn+maxPN, inf)
 		cthdn := thpn
 		if second >= 0 {
-			d2 := kids[second].dn
-			cthdn = min(thpn, max(d2+1, d2+d2/4))
+			cthdn = min(thpn, kids[second].dn+1)
 		}
 		_ = s.b.Play(k.move)
 		cpn, cdn := s.mid(k.key, cthpn, cthdn, depth+1)
