@@ -435,6 +435,9 @@ func (w *worker) simulate() {
 		}
 		c := w.selectChild(n, ch.nodes)
 		c.visits.Add(1, w.shared)
+		// c joins the path before its move is tried, so that a failure
+		// below takes back c's virtual loss too.
+		w.path = append(w.path, c)
 		var err error
 		if w.root != nil {
 			err = po.Play(c.move)
@@ -448,7 +451,6 @@ func (w *worker) simulate() {
 			return
 		}
 		w.s.Moves = append(w.s.Moves, c.move)
-		w.path = append(w.path, c)
 		n = c
 	}
 	treeMoves := len(w.s.Moves)
