@@ -10,7 +10,8 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/trident-lab/trident/internal/textclip"
 )
 
 // Limits on what a model card may describe. They are checked before a
@@ -81,18 +82,8 @@ func parseCard(data []byte, name string) (*ModelCard, error) {
 // maxQuoted is the length beyond which clip shortens a string.
 const maxQuoted = 80
 
-// clip shortens a string from an outside file for an error message, which
-// must stay one readable line whatever the file holds.
-func clip(s string) string {
-	if len(s) <= maxQuoted {
-		return s
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+// clip shortens a string from an outside file for an error message.
+func clip(s string) string { return textclip.Clip(s, maxQuoted) }
 
 // lineOf returns the 1-based line of byte offset off in data.
 func lineOf(data []byte, off int64) int {

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trident-lab/trident/internal/textclip"
 )
 
 // Info describes one tensor as a header declares it.
@@ -290,17 +292,7 @@ func describe(t json.Token) string {
 	return fmt.Sprintf("%v", t)
 }
 
-func truncate(s string) string {
-	const limit = 120
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+func truncate(s string) string { return textclip.Clip(s, 120) }
 
 func (p *headerParser) key(tensor string) (string, error) {
 	t, err := p.token(tensor)
