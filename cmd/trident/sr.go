@@ -29,6 +29,7 @@ func newSRTrainCmd() *cobra.Command {
 		photos string
 		val    string
 		extra  string
+		list   string
 		frames int
 		size   string
 		out    string
@@ -39,13 +40,22 @@ func newSRTrainCmd() *cobra.Command {
 		Short: "Train the super-resolution network for one scale on photos",
 		Long: `train fits package sr's network for --scale on random patches (flipped and
 rotated) of the photos in --photos except the --val ones, the --extra image
-files and --render-frames reference frames of each built-in render scene,
-degraded as upscale-bench does (area reduction in linear light, 8-bit sRGB).
+files, the images named by the --extra-list file and --render-frames
+reference frames of each built-in render scene, degraded as upscale-bench does (area reduction in linear light, 8-bit sRGB).
 Each patch comes from an image drawn uniformly, whatever its size. After each
 epoch it prints the luma PSNR on the --val photos next to bicubic's and
 writes OUT/checkpoint.safetensors (with optimizer state) and
 OUT/x<scale>.safetensors (weights only, the file shipped in sr/weights)
-atomically. --resume continues OUT's checkpoint exactly.`,
+atomically. --resume continues OUT's checkpoint exactly.
+
+The --extra-list file names one image per line, optionally followed by an
+integer reduction factor: "PATH [REDUCE]"; blank lines and lines starting
+with # are skipped, relative paths are relative to the list's directory.
+An image with REDUCE > 1 is first shrunk by that factor with the area
+filter in linear light (to average away JPEG artefacts and softness), then
+used like any other. sr/weights/x2-extra.list is the list the shipped ×2
+weights were trained with. An --extra or listed image identical to a
+--val photo is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -77,6 +87,26 @@ atomically. --resume continues OUT's checkpoint exactly.`,
 						return fmt.Errorf("sr train: --extra: %w", err)
 					}
 					all = append(all, upbench.Photo{Name: filepath.Base(path), Image: m})
+				}
+			}
+			if list != "" {
+				es, err := srtrain.ReadImageList(list)
+				if err != nil {
+					return fmt.Errorf("sr train: --extra-list: %w", err)
+				}
+				listed, err := srtrain.LoadListed(cmd.Context(), es)
+				if err != nil {
+					return fmt.Errorf("sr train: --extra-list: %w", err)
+				}
+				all = append(all, listed...)
+			}
+			// The held-out photos must not come back as training images
+			// through --extra or --extra-list.
+			for _, p := range all[len(valPhotos)+len(trainPhotos):] {
+				for _, v := range valPhotos {
+					if srtrain.SameImage(p.Image, v.Image) {
+						return fmt.Errorf("sr train: training image %s is the validation photo %s", p.Name, v.Name)
+					}
 				}
 			}
 			if frames > 0 {
@@ -129,6 +159,7 @@ atomically. --resume continues OUT's checkpoint exactly.`,
 	f.StringVar(&photos, "photos", "../shared/data/images", "directory of PNG/JPEG training photos")
 	f.StringVar(&val, "val", "camera.png,chelsea.png", "comma-separated photos of --photos held out for validation")
 	f.StringVar(&extra, "extra", "", "comma-separated image files to train on besides --photos")
+	f.StringVar(&list, "extra-list", "", "file listing images to train on besides --photos, one \"PATH [REDUCE]\" a line")
 	f.IntVar(&frames, "render-frames", 0, "reference frames of each built-in render scene to train on")
 	f.StringVar(&size, "render-size", "640x360", "size of the rendered training frames, WxH")
 	f.StringVar(&out, "out", "", "output directory for checkpoints and weights (required)")

@@ -11,17 +11,25 @@ import (
 )
 
 func TestSRTrainCommand(t *testing.T) {
-	photos := t.TempDir()
-	for k, name := range []string{"a.png", "b.png"} {
+	photos, others := t.TempDir(), t.TempDir()
+	for k, path := range []string{filepath.Join(photos, "a.png"), filepath.Join(photos, "b.png"), filepath.Join(others, "c.png")} {
 		m := raster.New(40, 36, 3)
 		for c := range m.Planes {
 			for i := range m.Planes[c] {
 				m.Planes[c][i] = float32((i*(c+3+k))%29) / 28
 			}
 		}
-		if err := raster.Save(filepath.Join(photos, name), m); err != nil {
+		if err := raster.Save(path, m); err != nil {
 			t.Fatal(err)
 		}
+	}
+	list := filepath.Join(others, "train.list")
+	if err := os.WriteFile(list, []byte("# c twice, once halved\nc.png\nc.png 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badList := filepath.Join(others, "bad.list")
+	if err := os.WriteFile(badList, []byte("c.png x\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "run")
 	base := []string{"train", "--photos", photos, "--val", "b.png", "--steps", "2", "--batch", "2", "--patch", "8", "--out", out}
@@ -39,13 +47,16 @@ func TestSRTrainCommand(t *testing.T) {
 		t.Errorf("resume: %v\n%s", err, text)
 	}
 
-	// Extra files and rendered frames join the training set; validating on
-	// every photo of --photos leaves them as the only training images.
-	mixed := []string{"train", "--photos", photos, "--val", "a.png,b.png", "--extra", filepath.Join(photos, "a.png"),
-		"--render-frames", "1", "--render-size", "24x16", "--steps", "2", "--batch", "2", "--patch", "8", "--epochs", "1",
+	// Extra files, listed images and rendered frames join the training
+	// set; validating on every photo of --photos leaves them as the only
+	// training images.
+	mixed := []string{"train", "--photos", photos, "--val", "a.png,b.png", "--extra", filepath.Join(others, "c.png"),
+		"--extra-list", list, "--render-frames", "1", "--render-size", "24x16", "--steps", "2", "--batch", "2", "--patch", "8", "--epochs", "1",
 		"--out", filepath.Join(t.TempDir(), "mixed")}
-	if text, err := runCmd(t, newSRCmd(), "", mixed...); err != nil || !strings.Contains(text, "training on 4 images (a.png,city@0,fence@0,foliage@0)") {
-		t.Errorf("extra and rendered: %v\n%s", err, text)
+	c := filepath.Join(others, "c.png")
+	if text, err := runCmd(t, newSRCmd(), "", mixed...); err != nil ||
+		!strings.Contains(text, "training on 6 images (c.png,"+c+","+c+"/2,city@0,fence@0,foliage@0)") {
+		t.Errorf("extra, listed and rendered: %v\n%s", err, text)
 	}
 
 	for _, tc := range []struct {
@@ -59,6 +70,10 @@ func TestSRTrainCommand(t *testing.T) {
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--scale", "7", "--out", t.TempDir()}, "scale 7"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--extra", filepath.Join(photos, "none.png"), "--out", t.TempDir()}, "--extra"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--render-frames", "1", "--render-size", "big", "--out", t.TempDir()}, "--render-size"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--extra-list", badList, "--out", t.TempDir()}, `bad.list:1: reduction "x"`},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--extra-list", filepath.Join(others, "none.list"), "--out", t.TempDir()}, "--extra-list"},
+		{[]string{"train", "--photos", photos, "--val", "a.png,b.png", "--extra", filepath.Join(photos, "b.png"), "--out", t.TempDir()},
+			"training image b.png is the validation photo b.png"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--render-frames", "1000", "--out", t.TempDir()}, "--render-frames"},
 	} {
 		if _, err := runCmd(t, newSRCmd(), "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -1,5 +1,6 @@
 // Package srtrain trains the super-resolution networks of package sr on
-// photos and rendered frames: random patches, flipped and rotated, of
+// photos (including those of an image list, see ParseImageList) and
+// rendered frames: random patches, flipped and rotated, of
 // low-resolution images made exactly as upscale/upbench makes them (area
 // reduction in linear light, stored as 8-bit sRGB), against the luma
 // residual between the original and the bicubic enlargement, with Adam and
