@@ -3,6 +3,7 @@ package sr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,9 +35,20 @@ func TestForwardShapeOddSizes(t *testing.T) {
 
 // Residual's tiling must give what one pass over the whole image, padded by
 // repeating edge pixels, gives.
+// TestResidualTilingMatchesWholeImage checks Residual (tiles on nn's
+// inference path) against Forward (autograd) on the whole padded image, for
+// every shape and scale.
 func TestResidualTilingMatchesWholeImage(t *testing.T) {
-	const w, h, r = tile + 21, 13, 2
-	n, err := New(r, ArchLarge, nn.NewRNG(3))
+	for _, sh := range Shapes() {
+		for r := 2; r <= MaxScale; r++ {
+			t.Run(fmt.Sprintf("%s/x%d", sh.Arch, r), func(t *testing.T) { residualMatchesForward(t, sh.Arch, r) })
+		}
+	}
+}
+
+func residualMatchesForward(t *testing.T, arch string, r int) {
+	const w, h = tile + 21, 13
+	n, err := New(r, arch, nn.NewRNG(3))
 	if err != nil {
 		t.Fatal(err)
 	}
