@@ -97,18 +97,23 @@ func (e *Infer) ChannelsLast(x *Tensor) *Tensor {
 	}
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	out := e.tensor(n, h, w, c)
-	hw := h * w
+	transposeEach(out.Data, x.Data, n, c, h*w)
+	return out
+}
+
+// transposeEach writes each of the n rows×cols matrices of src, one after
+// another, transposed into dst: the channels-first and channels-last
+// layouts of an image are each other's transposes.
+func transposeEach(dst, src []float32, n, rows, cols int) {
+	size := rows * cols
 	for i := 0; i < n; i++ {
-		src := x.Data[i*c*hw : (i+1)*c*hw]
-		dst := out.Data[i*c*hw : (i+1)*c*hw]
-		for ch := 0; ch < c; ch++ {
-			plane := src[ch*hw : (ch+1)*hw]
-			for p, v := range plane {
-				dst[p*c+ch] = v
+		s, d := src[i*size:(i+1)*size], dst[i*size:(i+1)*size]
+		for r := 0; r < rows; r++ {
+			for col, v := range s[r*cols : (r+1)*cols] {
+				d[col*rows+r] = v
 			}
 		}
 	}
-	return out
 }
 
 // ChannelsFirst returns x [N, H, W, C] rearranged to [N, C, H, W], the
@@ -119,17 +124,7 @@ func (e *Infer) ChannelsFirst(x *Tensor) *Tensor {
 	}
 	n, h, w, c := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	out := e.tensor(n, c, h, w)
-	hw := h * w
-	for i := 0; i < n; i++ {
-		src := x.Data[i*c*hw : (i+1)*c*hw]
-		dst := out.Data[i*c*hw : (i+1)*c*hw]
-		for ch := 0; ch < c; ch++ {
-			plane := dst[ch*hw : (ch+1)*hw]
-			for p := range plane {
-				plane[p] = src[p*c+ch]
-			}
-		}
-	}
+	transposeEach(out.Data, x.Data, n, h*w, c)
 	return out
 }
 
