@@ -193,6 +193,10 @@ func Load(path string, scale int) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The metadata's scale, before the tensors' shapes, names the mismatch.
+	if err := n.CheckMeta(path, h.Metadata); err != nil {
+		return nil, err
+	}
 	_, meta, err := nn.LoadCheckpoint(path, n.Params)
 	if err != nil {
 		return nil, fmt.Errorf("sr: %w", err)
@@ -203,7 +207,24 @@ func Load(path string, scale int) (*Net, error) {
 	return n, nil
 }
 
-//go:embed weights
+// LoadFile reads a weights file written by `trident sr train` (or a
+// checkpoint) for the scale its metadata names.
+func LoadFile(path string) (*Net, error) {
+	h, err := safetensors.ReadHeader(path)
+	if err != nil {
+		return nil, fmt.Errorf("sr: %w", err)
+	}
+	s, err := strconv.Atoi(h.Metadata["scale"])
+	if err != nil || s < 2 || s > MaxScale {
+		return nil, fmt.Errorf("sr: %s: metadata scale %q is not an integer from 2 to %d", path, h.Metadata["scale"], MaxScale)
+	}
+	return Load(path, s)
+}
+
+// shipped holds the default network of each scale; other files in weights/
+// (x2-bicubic.safetensors) are read by path with Load or LoadFile.
+//
+//go:embed weights/x?.safetensors
 var shipped embed.FS
 
 // ErrNoWeights reports that no pretrained network is shipped for a scale.

@@ -142,6 +142,19 @@ func TestErrors(t *testing.T) {
 	if _, err := Load(lying, 2); err == nil {
 		t.Error("Load of large tensors labelled small: no error")
 	}
+	// LoadFile takes the scale from the metadata.
+	if got, err := LoadFile(lp); err != nil || got.Scale != 2 || got.Shape.Arch != ArchLarge {
+		t.Errorf("LoadFile of a large x2 network: %v, %+v", err, got)
+	}
+	noScale := filepath.Join(dir, "noscale.safetensors")
+	if err := nn.SaveCheckpoint(noScale, n.Params, nil, map[string]string{"arch": ArchSmall, "scale": "7"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{noScale, bad, filepath.Join(dir, "missing.safetensors")} {
+		if _, err := LoadFile(p); err == nil {
+			t.Errorf("LoadFile(%s): no error", filepath.Base(p))
+		}
+	}
 	if _, err := n.Residual(context.Background(), make([]float32, 5), 2, 2); err == nil {
 		t.Error("Residual with a wrong plane size: no error")
 	}

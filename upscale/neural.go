@@ -36,6 +36,21 @@ func NewNeural() (*Neural, error) {
 	return n, nil
 }
 
+// NewNeuralWith loads the shipped networks and replaces the one for the
+// scale of the weights file path (written by `trident sr train`) with it.
+func NewNeuralWith(path string) (*Neural, error) {
+	n, err := NewNeural()
+	if err != nil {
+		return nil, err
+	}
+	net, err := sr.LoadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("upscale neural: %w", err)
+	}
+	n.nets[net.Scale] = net
+	return n, nil
+}
+
 // NeuralScales lists the integer scales the neural method supports.
 func NeuralScales() []int { return sr.ShippedScales() }
 

@@ -3,8 +3,11 @@ package upscale
 import (
 	"context"
 	"math"
+	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
 	"github.com/trident-lab/trident/sr"
 )
@@ -135,5 +138,91 @@ func BenchmarkNeural960x540(b *testing.B) {
 		if err := u.Upscale(context.Background(), dst, src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Options.Weights swaps in a trained network for its scale and keeps the
+// shipped ones for the others.
+func TestNeuralWithWeightsFile(t *testing.T) {
+	ctx := context.Background()
+	net, err := sr.New(2, sr.ArchSmall, nn.NewRNG(11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "x2.safetensors")
+	if err := nn.SaveCheckpoint(path, net.Params, nil, net.Meta()); err != nil {
+		t.Fatal(err)
+	}
+	o := DefaultOptions()
+	o.Weights = path
+	u, err := New("neural", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := New("neural", DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	low := edgeCard(20, 16)
+	a, err := Resize(ctx, u, low, 40, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Resize(ctx, shipped, low, 40, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The random network's output is bicubic plus its own residual.
+	res, err := net.Residual(ctx, sr.Luma(low), 20, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bic, _ := New("bicubic", DefaultOptions())
+	c, err := Resize(ctx, bic, low, 40, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range res {
+		if d := a.Planes[0][i] - (c.Planes[0][i] + v); d > 1e-6 || d < -1e-6 {
+			t.Fatalf("pixel %d: %g, want bicubic %g + residual %g", i, a.Planes[0][i], c.Planes[0][i], v)
+		}
+	}
+	if slices.Equal(a.Planes[0], b.Planes[0]) {
+		t.Error("the weights file changed nothing")
+	}
+	if u.MaxScale() != shipped.MaxScale() {
+		t.Errorf("max scale %g with the file, %g without", u.MaxScale(), shipped.MaxScale())
+	}
+	o.Weights = filepath.Join(t.TempDir(), "missing.safetensors")
+	if _, err := New("neural", o); err == nil {
+		t.Error("a missing weights file: no error")
+	}
+}
+
+// sr/weights/x2-bicubic.safetensors, the ×2 network trained on the SR
+// literature's bicubic degradation, loads as a --weights file and beats
+// bicubic on an image degraded that way.
+func TestShippedBicubicWeightsFile(t *testing.T) {
+	ctx := context.Background()
+	u, err := NewNeuralWith(filepath.Join("..", "sr", "weights", "x2-bicubic.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bic, _ := New("bicubic", DefaultOptions())
+	ref := edgeCard(48, 40)
+	low, err := BicubicDownscale(ctx, ref, 24, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Resize(ctx, u, low, 48, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Resize(ctx, bic, low, 48, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pn, pb := lumaPSNR(ref, n), lumaPSNR(ref, b); !(pn > pb) {
+		t.Errorf("luma PSNR %.2f dB, bicubic %.2f", pn, pb)
 	}
 }

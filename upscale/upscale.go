@@ -12,7 +12,9 @@
 //     not be an integer. Every method upscales only (destination at least as
 //     large as the source on both axes, at most [Upscaler.MaxScale] times
 //     larger); none of the separable filters widens its kernel for
-//     downscaling. [AreaDownscale] is the box filter for the other way.
+//     downscaling. [AreaDownscale] is the box filter for the other way;
+//     [BicubicDownscale] is MATLAB's antialiased imresize bicubic on 8-bit
+//     codes, the degradation of the super-resolution literature.
 //   - [New] builds an upscaler by name ([Methods] lists the names) with
 //     [Options] (sharpness, denoise); [Resize] and [ResizePerceptual]
 //     allocate the destination; [OutputSize] turns a scale factor into a size.
@@ -65,6 +67,9 @@ type Options struct {
 	Sharpness float64
 	// Denoise enables RCAS's noise-limited sharpening (FSR_RCAS_DENOISE).
 	Denoise bool
+	// Weights, for neural, is a weights file of `trident sr train` that
+	// replaces the shipped network of its scale; empty for the shipped ones.
+	Weights string
 }
 
 // DefaultOptions returns Options with the method defaults.
@@ -90,7 +95,12 @@ func constructors() map[string]func(Options) (Upscaler, error) {
 		"lanczos2": sep(lanczosKernel(2)),
 		"lanczos3": sep(lanczosKernel(3)),
 		"easu":     func(Options) (Upscaler, error) { return &FSR{EASUOnly: true}, nil },
-		"neural":   func(Options) (Upscaler, error) { return NewNeural() },
+		"neural": func(o Options) (Upscaler, error) {
+			if o.Weights != "" {
+				return NewNeuralWith(o.Weights)
+			}
+			return NewNeural()
+		},
 		"fsr1": func(o Options) (Upscaler, error) {
 			s := o.Sharpness
 			if math.IsNaN(s) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,8 +20,99 @@ func newSRCmd() *cobra.Command {
 		Use:   "sr",
 		Short: "Learned single-image super resolution (train the networks behind upscale --method neural)",
 	}
-	cmd.AddCommand(newSRTrainCmd())
+	cmd.AddCommand(newSRTrainCmd(), newSREvalCmd())
 	return cmd
+}
+
+func newSREvalCmd() *cobra.Command {
+	var (
+		scale   int
+		weights string
+		photos  string
+		only    string
+		degrade string
+	)
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Score a super-resolution network against bicubic on photos, per photo",
+		Long: `eval degrades each photo of --photos (or the --only ones) by --scale as
+--degrade says (area: area reduction in linear light, 8-bit sRGB; bicubic:
+MATLAB's imresize(HR, 1/scale, 'bicubic') on the 8-bit sRGB codes), enlarges
+the luma back with bicubic and with the network (the shipped one for
+--scale, or --weights FILE, a file written by trident sr train) and prints
+the luma PSNR of both per photo and their mean, exactly as sr train
+validates: full-range Y' over the whole image, and the SR literature's
+figure (limited-range Y, --scale border pixels shaved).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := upbench.CheckDegradation(degrade); err != nil {
+				return fmt.Errorf("sr eval: --degrade: %w", err)
+			}
+			var net *sr.Net
+			var err error
+			if weights == "" {
+				net, err = sr.Pretrained(scale)
+			} else {
+				net, err = sr.Load(weights, scale)
+			}
+			if err != nil {
+				return fmt.Errorf("sr eval: %w", err)
+			}
+			all, err := loadPhotos(photos)
+			if err != nil {
+				return fmt.Errorf("sr eval: --photos: %w", err)
+			}
+			var picked []upbench.Photo
+			if only == "" {
+				picked = all
+			} else {
+				for _, name := range strings.Split(only, ",") {
+					i := slices.IndexFunc(all, func(p upbench.Photo) bool { return p.Name == name })
+					if i < 0 {
+						return fmt.Errorf("sr eval: --only: %s is not in %s", name, photos)
+					}
+					picked = append(picked, all[i])
+				}
+			}
+			w := cmd.OutOrStdout()
+			src := weights
+			if src == "" {
+				src = fmt.Sprintf("shipped x%d", scale)
+			}
+			fmt.Fprintf(w, "%s, %s degradation, x%d:\n", src, degrade, scale)
+			fmt.Fprintf(w, "%-16s %9s %9s %7s   %9s %9s %7s\n", "photo", "bicubic", "network", "gain", "bic-sh", "net-sh", "gain")
+			var mean srtrain.Score
+			for _, p := range picked {
+				s, err := srtrain.Prepare(cmd.Context(), p.Name, p.Image, scale, degrade)
+				if err != nil {
+					return fmt.Errorf("sr eval: %w", err)
+				}
+				sc, err := srtrain.Evaluate(cmd.Context(), net, s)
+				if err != nil {
+					return fmt.Errorf("sr eval: %w", err)
+				}
+				printSRScore(w, p.Name, sc)
+				mean.Net += sc.Net / float64(len(picked))
+				mean.Bicubic += sc.Bicubic / float64(len(picked))
+				mean.NetShaved += sc.NetShaved / float64(len(picked))
+				mean.BicubicShaved += sc.BicubicShaved / float64(len(picked))
+			}
+			printSRScore(w, "mean", mean)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&scale, "scale", 2, "integer enlargement, 2 to 4")
+	f.StringVar(&weights, "weights", "", "safetensors file from trident sr train (default: the shipped network)")
+	f.StringVar(&photos, "photos", "../shared/data/images", "directory of PNG/JPEG photos")
+	f.StringVar(&only, "only", "", "comma-separated photos of --photos to score (default: all)")
+	f.StringVar(&degrade, "degrade", upbench.DegradeArea, "how photos are reduced: "+strings.Join(upbench.Degradations(), " or "))
+	return cmd
+}
+
+func printSRScore(w io.Writer, name string, s srtrain.Score) {
+	fmt.Fprintf(w, "%-16s %9.3f %9.3f %+7.3f   %9.3f %9.3f %+7.3f\n",
+		name, s.Bicubic, s.Net, s.Net-s.Bicubic, s.BicubicShaved, s.NetShaved, s.NetShaved-s.BicubicShaved)
 }
 
 func newSRTrainCmd() *cobra.Command {
@@ -41,9 +133,14 @@ func newSRTrainCmd() *cobra.Command {
 		Long: `train fits package sr's network for --scale on random patches (flipped and
 rotated) of the photos in --photos except the --val ones, the --extra image
 files, the images named by the --extra-list file and --render-frames
-reference frames of each built-in render scene, degraded as upscale-bench does (area reduction in linear light, 8-bit sRGB).
+reference frames of each built-in render scene, degraded as upscale-bench
+--degrade does: area (default; area reduction in linear light, 8-bit sRGB) or
+bicubic (MATLAB's imresize(HR, 1/scale, 'bicubic') on the 8-bit sRGB codes,
+the SR literature's protocol). Training patches and validation use the same.
 Each patch comes from an image drawn uniformly, whatever its size. After each
-epoch it prints the luma PSNR on the --val photos next to bicubic's and
+epoch it prints the luma PSNR on the --val photos next to bicubic's, as
+Trident measures it (full-range Y', whole image) and as the SR literature
+does (limited-range Y, --scale border pixels shaved), and
 writes OUT/checkpoint.safetensors (with optimizer state) and
 OUT/x<scale>.safetensors (weights only, the file shipped in sr/weights)
 atomically. --resume continues OUT's checkpoint exactly.
@@ -60,6 +157,9 @@ weights were trained with. An --extra or listed image identical to a
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return fmt.Errorf("sr train: --out DIR is required")
+			}
+			if err := upbench.CheckDegradation(cfg.Degrade); err != nil {
+				return fmt.Errorf("sr train: --degrade: %w", err)
 			}
 			all, err := loadPhotos(photos)
 			if err != nil {
@@ -123,7 +223,7 @@ weights were trained with. An --extra or listed image identical to a
 			var train, valid []*srtrain.Sample
 			var trainNames []string
 			for i, p := range all {
-				s, err := srtrain.Prepare(cmd.Context(), p.Name, p.Image, cfg.Scale)
+				s, err := srtrain.Prepare(cmd.Context(), p.Name, p.Image, cfg.Scale, cfg.Degrade)
 				if err != nil {
 					return fmt.Errorf("sr train: %w", err)
 				}
@@ -135,10 +235,11 @@ weights were trained with. An --extra or listed image identical to a
 				}
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "sr train x%d: training on %d images (%s), validating on %s\n", cfg.Scale, len(train), strings.Join(trainNames, ","), val)
+			fmt.Fprintf(w, "sr train x%d (%s degradation): training on %d images (%s), validating on %s\n",
+				cfg.Scale, cfg.Degrade, len(train), strings.Join(trainNames, ","), val)
 			_, err = srtrain.Train(cmd.Context(), cfg, train, valid, out, resume, cmd.ErrOrStderr(), func(e srtrain.Epoch) {
-				fmt.Fprintf(w, "epoch %d/%d  loss %.3e  val PSNR-Y %.3f dB (bicubic %.3f, %+.3f)\n",
-					e.Epoch, cfg.Epochs, e.Loss, e.ValPSNR, e.BicPSNR, e.ValPSNR-e.BicPSNR)
+				fmt.Fprintf(w, "epoch %d/%d  loss %.3e  val PSNR-Y %.3f dB (bicubic %.3f, %+.3f); shaved %.3f (bicubic %.3f, %+.3f)\n",
+					e.Epoch, cfg.Epochs, e.Loss, e.Net, e.Bicubic, e.Net-e.Bicubic, e.NetShaved, e.BicubicShaved, e.NetShaved-e.BicubicShaved)
 			})
 			if err != nil {
 				return fmt.Errorf("sr train: %w", err)
@@ -156,6 +257,7 @@ weights were trained with. An --extra or listed image identical to a
 	f.IntVar(&cfg.Patch, "patch", cfg.Patch, "low-resolution patch side in pixels")
 	f.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam's initial learning rate")
 	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed (initialisation and patches)")
+	f.StringVar(&cfg.Degrade, "degrade", cfg.Degrade, "how photos are reduced: "+strings.Join(upbench.Degradations(), " or "))
 	f.StringVar(&photos, "photos", "../shared/data/images", "directory of PNG/JPEG training photos")
 	f.StringVar(&val, "val", "camera.png,chelsea.png", "comma-separated photos of --photos held out for validation")
 	f.StringVar(&extra, "extra", "", "comma-separated image files to train on besides --photos")

@@ -47,6 +47,32 @@ func TestSRTrainCommand(t *testing.T) {
 		t.Errorf("resume: %v\n%s", err, text)
 	}
 
+	// The SR literature's degradation: trained, scored per photo by sr
+	// eval and used by upscale --weights.
+	bic := filepath.Join(t.TempDir(), "bic")
+	if text, err := runCmd(t, newSRCmd(), "", "train", "--photos", photos, "--val", "b.png", "--steps", "2", "--batch", "2",
+		"--patch", "8", "--epochs", "1", "--degrade", "bicubic", "--out", bic); err != nil || !strings.Contains(text, "(bicubic degradation)") {
+		t.Fatalf("bicubic run: %v\n%s", err, text)
+	}
+	weights := filepath.Join(bic, "x2.safetensors")
+	text, err = runCmd(t, newSRCmd(), "", "eval", "--photos", photos, "--weights", weights, "--degrade", "bicubic")
+	if err != nil {
+		t.Fatalf("eval: %v\n%s", err, text)
+	}
+	for _, want := range []string{"bicubic degradation", "\na.png ", "\nb.png ", "\nmean "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, text)
+		}
+	}
+	if text, err := runCmd(t, newSRCmd(), "", "eval", "--photos", photos, "--only", "b.png"); err != nil ||
+		strings.Contains(text, "a.png") || !strings.Contains(text, "shipped x2, area degradation") {
+		t.Errorf("eval --only of the shipped network: %v\n%s", err, text)
+	}
+	up := filepath.Join(t.TempDir(), "up.png")
+	if text, err := runCmd(t, newUpscaleCmd(), "", "--method", "neural", "--weights", weights, filepath.Join(photos, "a.png"), up); err != nil {
+		t.Errorf("upscale --weights: %v\n%s", err, text)
+	}
+
 	// Extra files, listed images and rendered frames join the training
 	// set; validating on every photo of --photos leaves them as the only
 	// training images.
@@ -75,6 +101,11 @@ func TestSRTrainCommand(t *testing.T) {
 		{[]string{"train", "--photos", photos, "--val", "a.png,b.png", "--extra", filepath.Join(photos, "b.png"), "--out", t.TempDir()},
 			"training image b.png is the validation photo b.png"},
 		{[]string{"train", "--photos", photos, "--val", "b.png", "--render-frames", "1000", "--out", t.TempDir()}, "--render-frames"},
+		{[]string{"train", "--photos", photos, "--val", "b.png", "--degrade", "box", "--out", t.TempDir()}, `unknown degradation "box"`},
+		{[]string{"eval", "--photos", photos, "--degrade", "box"}, `unknown degradation "box"`},
+		{[]string{"eval", "--photos", photos, "--only", "z.png"}, "--only: z.png"},
+		{[]string{"eval", "--photos", photos, "--weights", filepath.Join(photos, "none.safetensors")}, "none.safetensors"},
+		{[]string{"eval", "--photos", photos, "--weights", weights, "--scale", "3"}, "weights are for scale"},
 	} {
 		if _, err := runCmd(t, newSRCmd(), "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)

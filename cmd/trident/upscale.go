@@ -24,6 +24,7 @@ func newUpscaleCmd() *cobra.Command {
 		sharpness float64
 		denoise   bool
 		maxPixels int
+		weights   string
 	)
 	cmd := &cobra.Command{
 		Use:   "upscale IN OUT",
@@ -38,7 +39,10 @@ may be fractional (1.3, 1.5, 1.7 ...); the output is round(size x scale).
 nis supports scales 1 to 2, fsr1 and easu 1 to 4, the separable filters 1 to 16.
 
 --sharpness: for fsr1, RCAS strength in stops (0 = strongest, default 0.2);
-for nis, NVIDIA's slider in [0,1] (default 0.5). Other methods ignore it.`,
+for nis, NVIDIA's slider in [0,1] (default 0.5). Other methods ignore it.
+
+--weights FILE (neural only): a network written by trident sr train (its
+OUT/x<scale>.safetensors) replaces the shipped network of its scale.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, out := args[0], args[1]
@@ -47,6 +51,10 @@ for nis, NVIDIA's slider in [0,1] (default 0.5). Other methods ignore it.`,
 				opts.Sharpness = sharpness
 			}
 			opts.Denoise = denoise
+			if weights != "" && method != "neural" {
+				return fmt.Errorf("upscale: --weights is for --method neural, not %s", method)
+			}
+			opts.Weights = weights
 			u, err := upscale.New(method, opts)
 			if err != nil {
 				return err // "upscale: unknown method ..." names the flag's value
@@ -89,6 +97,7 @@ for nis, NVIDIA's slider in [0,1] (default 0.5). Other methods ignore it.`,
 	cmd.Flags().Float64Var(&scale, "scale", 2, "enlargement factor per axis (>= 1, may be fractional)")
 	cmd.Flags().Float64Var(&sharpness, "sharpness", 0, "fsr1: RCAS stops (0 = max, default 0.2); nis: 0..1 (default 0.5)")
 	cmd.Flags().BoolVar(&denoise, "denoise", false, "fsr1: limit RCAS sharpening of noise")
+	cmd.Flags().StringVar(&weights, "weights", "", "neural: weights file of trident sr train to use instead of the shipped network of its scale")
 	cmd.Flags().IntVar(&maxPixels, "max-pixels", raster.DefaultMaxPixels, "refuse input or output images with more pixels than this")
 	return cmd
 }
@@ -101,14 +110,23 @@ func newUpscaleBenchCmd() *cobra.Command {
 		external bool
 		fsrSharp float64
 		nisSharp float64
+		degrade  string
+		weights  string
 	)
 	cmd := &cobra.Command{
 		Use:   "upscale-bench DIR",
 		Short: "Compare every upscaler on the photos of DIR: PSNR, SSIM, FLIP and speed",
-		Long: `upscale-bench reduces each PNG/JPEG of DIR by --scale (exact area filter in
-linear light, stored as 8-bit sRGB), enlarges it back with every method and
-compares the result (8-bit sRGB) with the original: mean PSNR (dB), SSIM and
-FLIP (lower is better) per method, and output megapixels per second.
+		Long: `upscale-bench reduces each PNG/JPEG of DIR by --scale, enlarges it back with
+every method and compares the result (8-bit sRGB) with the original: mean
+PSNR (dB), SSIM and FLIP (lower is better) per method, and output megapixels
+per second. PSNR-Y is on full-range BT.601 luma over the whole image;
+PSNR-Y-sh is the SR literature's: limited-range Y (MATLAB's rgb2ycbcr) with
+ceil(--scale) border pixels shaved.
+
+--degrade area (default) reduces with the exact area filter in linear light
+and stores 8-bit sRGB; --degrade bicubic reduces the 8-bit sRGB codes as
+MATLAB's imresize(HR, 1/scale, 'bicubic') does (antialiased Keys cubic), the
+degradation of the SR literature's tables (Set5, Set14, DIV2K).
 
 With --external (default) golang.org/x/image/draw (NearestNeighbor,
 ApproxBiLinear, CatmullRom), github.com/disintegration/imaging (Lanczos) and,
@@ -122,6 +140,9 @@ whole process on .v files, which includes its start-up and file I/O).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if reps < 1 {
 				return fmt.Errorf("upscale-bench: --reps must be at least 1, got %d", reps)
+			}
+			if err := upbench.CheckDegradation(degrade); err != nil {
+				return fmt.Errorf("upscale-bench: --degrade: %w", err)
 			}
 			if _, _, err := upscale.OutputSize(1, 1, scale); err != nil {
 				return err
@@ -137,7 +158,7 @@ whole process on .v files, which includes its start-up and file I/O).`,
 				}
 				defer os.RemoveAll(tmp)
 			}
-			cs, err := upbench.Contestants(scale, tmp, fsrSharp, nisSharp)
+			cs, err := upbench.Contestants(scale, tmp, fsrSharp, nisSharp, weights)
 			if err != nil {
 				return fmt.Errorf("upscale-bench: %w", err)
 			}
@@ -146,13 +167,13 @@ whole process on .v files, which includes its start-up and file I/O).`,
 			}
 			w := cmd.OutOrStdout()
 			bar := progress.New(cmd.ErrOrStderr(), len(photos)*len(cs), fmt.Sprintf("upscale x%g", scale))
-			scores, err := upbench.Quality(cmd.Context(), photos, scale, cs, func() { bar.Add(1, "") })
+			scores, err := upbench.Quality(cmd.Context(), photos, scale, degrade, cs, func() { bar.Add(1, "") })
 			bar.Finish()
 			if err != nil {
 				return fmt.Errorf("upscale-bench: %w", err)
 			}
 			fmt.Fprintf(w, "fsr1: RCAS %g stops; nis: sharpness %g\n", fsrSharp, nisSharp)
-			printScores(w, args[0], len(photos), scale, scores)
+			printScores(w, args[0], len(photos), scale, degrade, scores)
 			if !speed {
 				return nil
 			}
@@ -180,6 +201,8 @@ whole process on .v files, which includes its start-up and file I/O).`,
 		},
 	}
 	cmd.Flags().Float64Var(&scale, "scale", 2, "reduction and enlargement factor (>= 1)")
+	cmd.Flags().StringVar(&degrade, "degrade", upbench.DegradeArea, "how photos are reduced: "+strings.Join(upbench.Degradations(), " or "))
+	cmd.Flags().StringVar(&weights, "weights", "", "neural: weights file of trident sr train to use instead of the shipped network of its scale")
 	cmd.Flags().BoolVar(&speed, "speed", false, "also time a 1920x1080 enlargement by --scale")
 	cmd.Flags().IntVar(&reps, "reps", 3, "timed runs per method for --speed (best is reported)")
 	cmd.Flags().BoolVar(&external, "external", true, "include x/image/draw, imaging and (if installed) vips")
@@ -261,10 +284,10 @@ func tridentOnly(cs []upbench.Contestant) []upbench.Contestant {
 	return out
 }
 
-func printScores(w io.Writer, dir string, n int, scale float64, scores []upbench.Score) {
-	fmt.Fprintf(w, "%d images from %s, reduced and enlarged by %g:\n", n, dir, scale)
-	fmt.Fprintf(w, "%-18s %9s %9s %8s %8s %9s\n", "method", "PSNR dB", "PSNR-Y", "SSIM", "FLIP", "MP/s")
+func printScores(w io.Writer, dir string, n int, scale float64, degrade string, scores []upbench.Score) {
+	fmt.Fprintf(w, "%d images from %s, reduced (%s) and enlarged by %g:\n", n, dir, degrade, scale)
+	fmt.Fprintf(w, "%-18s %9s %9s %9s %8s %8s %9s\n", "method", "PSNR dB", "PSNR-Y", "PSNR-Y-sh", "SSIM", "FLIP", "MP/s")
 	for _, s := range scores {
-		fmt.Fprintf(w, "%-18s %9.3f %9.3f %8.4f %8.4f %9.1f\n", s.Name, s.PSNR, s.PSNRY, s.SSIM, s.FLIP, s.MPixPerSec)
+		fmt.Fprintf(w, "%-18s %9.3f %9.3f %9.3f %8.4f %8.4f %9.1f\n", s.Name, s.PSNR, s.PSNRY, s.PSNRYShaved, s.SSIM, s.FLIP, s.MPixPerSec)
 	}
 }

@@ -42,6 +42,8 @@ func TestUpscaleCommand(t *testing.T) {
 		{"nis beyond 2x", []string{"--method", "nis", "--scale", "3"}, 0, 0, "outside what nis supports (1 to 2)"},
 		{"bad sharpness", []string{"--method", "nis", "--sharpness", "4"}, 0, 0, "nis sharpness 4 is outside [0, 1]"},
 		{"output over the limit", []string{"--method", "nearest", "--scale", "4", "--max-pixels", "5000"}, 0, 0, "exceeds --max-pixels 5000"},
+		{"weights for another method", []string{"--method", "bicubic", "--weights", "x2.safetensors"}, 0, 0, "--weights is for --method neural"},
+		{"missing weights", []string{"--method", "neural", "--weights", filepath.Join(dir, "none.safetensors")}, 0, 0, "none.safetensors"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +102,7 @@ func TestUpscaleBenchCommandErrors(t *testing.T) {
 		{[]string{t.TempDir()}, "no PNG or JPEG images"},
 		{[]string{"--scale", "0", t.TempDir()}, "scale 0 must be a finite number >= 1"},
 		{[]string{"--reps", "0", t.TempDir()}, "--reps must be at least 1"},
+		{[]string{"--degrade", "gaussian", t.TempDir()}, `unknown degradation "gaussian"`},
 	} {
 		cmd := newUpscaleBenchCmd()
 		cmd.SetOut(&bytes.Buffer{})

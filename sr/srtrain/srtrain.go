@@ -1,15 +1,18 @@
 // Package srtrain trains the super-resolution networks of package sr on
 // photos (including those of an image list, see ParseImageList) and
 // rendered frames: random patches, flipped and rotated, of
-// low-resolution images made exactly as upscale/upbench makes them (area
-// reduction in linear light, stored as 8-bit sRGB), against the luma
-// residual between the original and the bicubic enlargement, with Adam and
-// a cosine learning-rate schedule. Each patch comes from an image drawn
-// uniformly, whatever its size. Each epoch ends with the PSNR of the luma on
-// held-out photos and an atomic checkpoint from which a run resumes exactly.
+// low-resolution images made exactly as upscale/upbench makes them (by
+// default area reduction in linear light, stored as 8-bit sRGB; or the SR
+// literature's MATLAB-style bicubic reduction of the 8-bit sRGB codes, see
+// Config.Degrade), against the luma residual between the original and the
+// bicubic enlargement, with Adam and a cosine learning-rate schedule. Each
+// patch comes from an image drawn uniformly, whatever its size. Each epoch
+// ends with the PSNR of the luma on held-out photos (degraded the same way)
+// and an atomic checkpoint from which a run resumes exactly.
 package srtrain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -40,13 +43,16 @@ type Config struct {
 	Patch         int     // side of a low-resolution patch, pixels
 	LR            float64 // Adam's initial rate, annealed by a cosine to LR/100
 	Seed          uint64
+	// Degrade is how photos are reduced to the network's input,
+	// upbench.DegradeArea or upbench.DegradeBicubic; Prepare takes it.
+	Degrade string
 }
 
 // DefaultConfig is the configuration the shipped ×2 weights were trained
 // with, except for Epochs and StepsPerEpoch (sr/weights/README.md has the
 // commands of every shipped file).
 func DefaultConfig(scale int) Config {
-	return Config{Arch: sr.ArchLarge, Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1}
+	return Config{Arch: sr.ArchLarge, Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1, Degrade: upbench.DegradeArea}
 }
 
 func (c Config) check() error {
@@ -67,17 +73,23 @@ func (c Config) check() error {
 	case !(c.LR > 0 && c.LR < 1):
 		return fmt.Errorf("srtrain: learning rate %g is outside (0, 1)", c.LR)
 	}
+	if err := upbench.CheckDegradation(c.Degrade); err != nil {
+		return fmt.Errorf("srtrain: %w", err)
+	}
 	return nil
 }
 
 // meta is the configuration as checkpoint metadata; train names the
-// training images, so that a run resumes only on the same data.
+// training images, so that a run resumes only on the same data. The
+// degradation is recorded only when it is not the default, so that area
+// runs write the same files as before it existed (and their checkpoints
+// resume); restore checks it.
 func (c Config) meta(train []*Sample) map[string]string {
 	names := make([]string, len(train))
 	for i, s := range train {
 		names[i] = s.Name
 	}
-	return map[string]string{
+	m := map[string]string{
 		"train":           strings.Join(names, ","),
 		"steps_per_epoch": strconv.Itoa(c.StepsPerEpoch),
 		"batch":           strconv.Itoa(c.Batch),
@@ -86,6 +98,10 @@ func (c Config) meta(train []*Sample) map[string]string {
 		"seed":            strconv.FormatUint(c.Seed, 10),
 		"epochs":          strconv.Itoa(c.Epochs),
 	}
+	if c.Degrade != upbench.DegradeArea {
+		m["degrade"] = c.Degrade
+	}
+	return m
 }
 
 // Sample is one photo prepared for a scale: the 8-bit low-resolution luma,
@@ -93,20 +109,22 @@ func (c Config) meta(train []*Sample) map[string]string {
 // network's target), all sRGB-encoded.
 type Sample struct {
 	Name          string
+	Scale         int
 	W, H          int // low-resolution size
 	Low           []float32
 	High, Bicubic []float32 // (W·r)×(H·r)
 	Residual      []float32 // High − Bicubic
 }
 
-// Prepare degrades a linear-light photo as upbench does and computes the
-// planes training and validation need.
-func Prepare(ctx context.Context, name string, photo *raster.Image, scale int) (*Sample, error) {
-	crop, low, err := upbench.LowRes(ctx, photo, float64(scale))
+// Prepare degrades a linear-light photo as upbench.LowRes does with degrade
+// (upbench.DegradeArea or upbench.DegradeBicubic) and computes the planes
+// training and validation need.
+func Prepare(ctx context.Context, name string, photo *raster.Image, scale int, degrade string) (*Sample, error) {
+	crop, low, err := upbench.LowRes(ctx, photo, float64(scale), degrade)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Sample{Name: name, W: low.Width, H: low.Height, Low: sr.Luma(low), High: sr.Luma(crop.ToSRGB())}
+	s := &Sample{Name: name, Scale: scale, W: low.Width, H: low.Height, Low: sr.Luma(low), High: sr.Luma(crop.ToSRGB())}
 	bic, err := bicubic(ctx, s.Low, s.W, s.H, scale)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -133,23 +151,55 @@ func bicubic(ctx context.Context, y []float32, w, h, scale int) ([]float32, erro
 	return out.Planes[0], nil
 }
 
-// Validate returns the mean PSNR in dB of the network's luma (bicubic plus
-// residual, clamped to [0,1]) and of bicubic's over the samples.
-func Validate(ctx context.Context, net *sr.Net, samples []*Sample) (psnrNet, psnrBicubic float64, err error) {
+// Score is the luma PSNR in dB of the network's enlargement (bicubic plus
+// residual, clamped to [0,1]) and of bicubic's, both as Trident measures it
+// (full-range Y', whole image) and as the SR literature does
+// (upbench.LumaPSNRShaved: limited-range Y, the scale's border shaved).
+type Score struct {
+	Net, Bicubic             float64
+	NetShaved, BicubicShaved float64
+}
+
+// Evaluate scores the network on one sample.
+func Evaluate(ctx context.Context, net *sr.Net, s *Sample) (Score, error) {
+	if s.Scale != net.Scale {
+		return Score{}, fmt.Errorf("srtrain: %s was prepared for scale %d, the network is for %d", s.Name, s.Scale, net.Scale)
+	}
+	res, err := net.Residual(ctx, s.Low, s.W, s.H)
+	if err != nil {
+		return Score{}, err
+	}
+	pred := make([]float32, len(res))
+	for i := range res {
+		pred[i] = min(max(s.Bicubic[i]+res[i], 0), 1)
+	}
+	w, h := s.W*s.Scale, s.H*s.Scale
+	sc := Score{Net: PSNR(s.High, pred), Bicubic: PSNR(s.High, s.Bicubic)}
+	if sc.NetShaved, err = upbench.LumaPSNRShaved(s.High, pred, w, h, s.Scale); err != nil {
+		return Score{}, fmt.Errorf("srtrain: %s: %w", s.Name, err)
+	}
+	if sc.BicubicShaved, err = upbench.LumaPSNRShaved(s.High, s.Bicubic, w, h, s.Scale); err != nil {
+		return Score{}, fmt.Errorf("srtrain: %s: %w", s.Name, err)
+	}
+	return sc, nil
+}
+
+// Validate returns the mean Score over the samples.
+func Validate(ctx context.Context, net *sr.Net, samples []*Sample) (Score, error) {
+	var m Score
 	for _, s := range samples {
-		res, err := net.Residual(ctx, s.Low, s.W, s.H)
+		sc, err := Evaluate(ctx, net, s)
 		if err != nil {
-			return 0, 0, err
+			return Score{}, err
 		}
-		pred := make([]float32, len(res))
-		for i := range res {
-			pred[i] = min(max(s.Bicubic[i]+res[i], 0), 1)
-		}
-		psnrNet += PSNR(s.High, pred)
-		psnrBicubic += PSNR(s.High, s.Bicubic)
+		m.Net += sc.Net
+		m.Bicubic += sc.Bicubic
+		m.NetShaved += sc.NetShaved
+		m.BicubicShaved += sc.BicubicShaved
 	}
 	n := float64(len(samples))
-	return psnrNet / n, psnrBicubic / n, nil
+	m.Net, m.Bicubic, m.NetShaved, m.BicubicShaved = m.Net/n, m.Bicubic/n, m.NetShaved/n, m.BicubicShaved/n
+	return m, nil
 }
 
 // PSNR is the peak signal-to-noise ratio in dB of two planes in [0,1].
@@ -167,9 +217,9 @@ func PSNR(ref, test []float32) float64 {
 
 // Epoch is the record of one finished epoch.
 type Epoch struct {
-	Epoch            int
-	Loss             float64 // mean training loss (MSE of the residual)
-	ValPSNR, BicPSNR float64 // luma PSNR on the validation photos, dB
+	Epoch int
+	Loss  float64 // mean training loss (MSE of the residual)
+	Score         // mean luma PSNR on the validation photos, dB
 }
 
 // Checkpoint and weights file names inside the output directory.
@@ -198,7 +248,7 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 		if s.W < cfg.Patch || s.H < cfg.Patch {
 			return nil, fmt.Errorf("srtrain: %s: low-resolution size %dx%d is smaller than the %d-pixel patch", s.Name, s.W, s.H, cfg.Patch)
 		}
-		if len(s.Residual) != s.W*s.H*cfg.Scale*cfg.Scale {
+		if s.Scale != cfg.Scale || len(s.Residual) != s.W*s.H*cfg.Scale*cfg.Scale {
 			return nil, fmt.Errorf("srtrain: %s was prepared for another scale", s.Name)
 		}
 	}
@@ -260,15 +310,15 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 			lossSum += l
 			bar.Add(1, fmt.Sprintf("epoch %d loss %.3g", e+1, l))
 		}
-		vp, bp, err := Validate(ctx, net, val)
+		sc, err := Validate(ctx, net, val)
 		if err != nil {
 			return nil, err
 		}
-		if err := save(dir, net, opt, names, cfg, train, e+1, vp); err != nil {
+		if err := save(dir, net, opt, names, cfg, train, e+1, sc.Net); err != nil {
 			return nil, err
 		}
 		if epoch != nil {
-			epoch(Epoch{Epoch: e + 1, Loss: lossSum / float64(cfg.StepsPerEpoch), ValPSNR: vp, BicPSNR: bp})
+			epoch(Epoch{Epoch: e + 1, Loss: lossSum / float64(cfg.StepsPerEpoch), Score: sc})
 		}
 	}
 	return net, nil
@@ -312,6 +362,9 @@ func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, tra
 	}
 	wmeta := net.Meta()
 	wmeta["epoch"], wmeta["val_psnr_y"] = meta["epoch"], meta["val_psnr_y"]
+	if d, ok := meta["degrade"]; ok {
+		wmeta["degrade"] = d
+	}
 	if err := nn.SaveCheckpoint(filepath.Join(dir, WeightsFile(cfg.Scale)), net.Params, nil, wmeta); err != nil {
 		return fmt.Errorf("srtrain: %w", err)
 	}
@@ -326,6 +379,11 @@ func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config,
 	}
 	if err := net.CheckMeta(path, meta); err != nil {
 		return 0, fmt.Errorf("srtrain: resume: %w", err)
+	}
+	// An area checkpoint has no "degrade" key (see Config.meta), which
+	// ResumeEpoch cannot check for.
+	if d := cmp.Or(meta["degrade"], upbench.DegradeArea); d != cfg.Degrade {
+		return 0, fmt.Errorf("srtrain: resume: %s was trained on the %s degradation, this run uses %s", path, d, cfg.Degrade)
 	}
 	return epochs, nil
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
+	"github.com/trident-lab/trident/safetensors"
 	"github.com/trident-lab/trident/sr"
+	"github.com/trident-lab/trident/upscale/upbench"
 )
 
 // card is a small linear-light test image with edges at several angles.
@@ -38,11 +40,11 @@ func card(w, h int) *raster.Image {
 func samples(t *testing.T, scale int) (train, val []*Sample) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := Prepare(ctx, "a", card(48, 40), scale)
+	a, err := Prepare(ctx, "a", card(48, 40), scale, upbench.DegradeArea)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Prepare(ctx, "b", card(30, 36), scale)
+	b, err := Prepare(ctx, "b", card(30, 36), scale, upbench.DegradeArea)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestSamplePatchAlignsInputAndTarget(t *testing.T) {
 }
 
 func toyConfig() Config {
-	return Config{Arch: sr.ArchSmall, Scale: 2, Epochs: 2, StepsPerEpoch: 3, Batch: 2, Patch: 8, LR: 1e-3, Seed: 5}
+	return Config{Arch: sr.ArchSmall, Scale: 2, Epochs: 2, StepsPerEpoch: 3, Batch: 2, Patch: 8, LR: 1e-3, Seed: 5, Degrade: upbench.DegradeArea}
 }
 
 func TestResumeIsExact(t *testing.T) {
@@ -156,6 +158,7 @@ func TestTrainErrors(t *testing.T) {
 		"lr 0":      bad(func(c *Config) { c.LR = 0 }),
 		"patch big": bad(func(c *Config) { c.Patch = 200 }),
 		"arch":      bad(func(c *Config) { c.Arch = "unet" }),
+		"degrade":   bad(func(c *Config) { c.Degrade = "box" }),
 	} {
 		if _, err := Train(ctx, cfg, train, val, t.TempDir(), false, nil, nil); err == nil {
 			t.Errorf("%s: no error", name)
@@ -182,7 +185,7 @@ func TestTrainErrors(t *testing.T) {
 	if _, err := Train(ctx, toyConfig(), train, val, dir, true, nil, nil); err == nil {
 		t.Error("resume of a finished run: no error")
 	}
-	x3, _ := Prepare(ctx, "x3", card(48, 48), 3)
+	x3, _ := Prepare(ctx, "x3", card(48, 48), 3, upbench.DegradeArea)
 	if _, err := Train(ctx, toyConfig(), []*Sample{x3}, val, t.TempDir(), false, nil, nil); err == nil {
 		t.Error("samples prepared for x3 in an x2 run: no error")
 	}
@@ -196,6 +199,86 @@ func TestTrainErrors(t *testing.T) {
 	more.Epochs = 4
 	if _, err := Train(ctx, more, train, val, dir, true, nil, nil); err == nil {
 		t.Error("resume from a corrupt checkpoint: no error")
+	}
+}
+
+// A run on bicubic-degraded photos records its degradation in the
+// checkpoint and the weights file, and resumes only with the same one.
+func TestBicubicDegradationIsRecorded(t *testing.T) {
+	ctx := context.Background()
+	prep := func(name string, w, h int) *Sample {
+		s, err := Prepare(ctx, name, card(w, h), 2, upbench.DegradeBicubic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	train, val := []*Sample{prep("a", 48, 40)}, []*Sample{prep("b", 30, 36)}
+	area, _ := samples(t, 2)
+	if slices.Equal(train[0].Low, area[0].Low) {
+		t.Fatal("bicubic and area degradations gave the same input")
+	}
+	cfg := toyConfig()
+	cfg.Degrade = upbench.DegradeBicubic
+	dir := t.TempDir()
+	if _, err := Train(ctx, cfg, train, val, dir, false, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{CheckpointFile, WeightsFile(2)} {
+		h, err := safetensors.ReadHeader(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Metadata["degrade"] != upbench.DegradeBicubic {
+			t.Errorf("%s: degrade %q in the metadata", f, h.Metadata["degrade"])
+		}
+	}
+	other := more4()
+	if _, err := Train(ctx, other, train, val, dir, true, nil, nil); err == nil {
+		t.Error("resumed a bicubic run as an area run")
+	}
+	cfg.Epochs = 4
+	if _, err := Train(ctx, cfg, train, val, dir, true, nil, nil); err != nil {
+		t.Errorf("resume with the same degradation: %v", err)
+	}
+}
+
+// Evaluate's two conventions differ by the range change and the border.
+func TestEvaluate(t *testing.T) {
+	train, val := samples(t, 2)
+	net, err := sr.New(2, sr.ArchSmall, nn.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := val[0]
+	sc, err := Evaluate(context.Background(), net, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Bicubic != PSNR(s.High, s.Bicubic) {
+		t.Errorf("bicubic PSNR %g, want %g", sc.Bicubic, PSNR(s.High, s.Bicubic))
+	}
+	want, err := upbench.LumaPSNRShaved(s.High, s.Bicubic, s.W*2, s.H*2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.BicubicShaved != want {
+		t.Errorf("shaved bicubic PSNR %g, want %g", sc.BicubicShaved, want)
+	}
+	m, err := Validate(context.Background(), net, append(train, val...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := Evaluate(context.Background(), net, train[0])
+	if math.Abs(m.Net-(a.Net+sc.Net)/2) > 1e-9 || math.Abs(m.BicubicShaved-(a.BicubicShaved+sc.BicubicShaved)/2) > 1e-9 {
+		t.Errorf("Validate %+v is not the mean of %+v and %+v", m, a, sc)
+	}
+	x3, err := Prepare(context.Background(), "x3", card(48, 48), 3, upbench.DegradeArea)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Evaluate(context.Background(), net, x3); err == nil {
+		t.Error("an x3 sample scored by an x2 network: no error")
 	}
 }
 
@@ -220,7 +303,7 @@ func TestRenderFrames(t *testing.T) {
 				}
 			}
 		}
-		if _, err := Prepare(ctx, f.Name, f.Image, 2); err != nil {
+		if _, err := Prepare(ctx, f.Name, f.Image, 2, upbench.DegradeArea); err != nil {
 			t.Error(err)
 		}
 	}

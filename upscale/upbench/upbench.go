@@ -4,11 +4,14 @@
 // vips command is installed, libvips' resize (Lanczos-3).
 //
 // Quality ([Quality]): each photo (linear light) is cropped to a multiple of
-// the scale, reduced by the scale with the exact area (box) filter in linear
-// light, stored as 8-bit sRGB, upscaled back by every contestant on the sRGB
-// codes, stored as 8-bit sRGB again, and compared with the original by PSNR,
-// SSIM and ꟻLIP (package quality). Every contestant sees the same 8-bit input
-// and is judged on 8-bit output, as when files are exchanged.
+// the scale, reduced by the scale — with the exact area (box) filter in
+// linear light ([DegradeArea], the default), or as MATLAB's imresize bicubic
+// reduces the 8-bit sRGB codes ([DegradeBicubic], the SR literature's
+// protocol) — stored as 8-bit sRGB, upscaled back by every contestant on the
+// sRGB codes, stored as 8-bit sRGB again, and compared with the original by
+// PSNR, SSIM and ꟻLIP (package quality) and by the SR literature's PSNR-Y
+// ([PSNRYShaved]). Every contestant sees the same 8-bit input and is judged
+// on 8-bit output, as when files are exchanged.
 //
 // Speed ([Speed]): the best of a few timed runs of each contestant's resize
 // alone, excluding format conversions; for vips, the wall time of the
@@ -136,8 +139,9 @@ func Vips(tmpDir string) Contestant {
 // Contestants returns Trident's methods that support scale followed by the
 // ecosystem's resizers; vips joins when installed and tmpDir is not empty.
 // fsrSharpness (stops) and nisSharpness (0..1) set fsr1's and nis's
-// sharpening; NaN selects their defaults.
-func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float64) ([]Contestant, error) {
+// sharpening; NaN selects their defaults. neuralWeights, if not empty, is a
+// weights file of `trident sr train` that neural uses for its scale.
+func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float64, neuralWeights string) ([]Contestant, error) {
 	var cs []Contestant
 	for _, name := range upscale.Methods() {
 		o := upscale.DefaultOptions()
@@ -146,6 +150,8 @@ func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float6
 			o.Sharpness = fsrSharpness
 		case "nis":
 			o.Sharpness = nisSharpness
+		case "neural":
+			o.Weights = neuralWeights
 		}
 		u, err := upscale.New(name, o)
 		if err != nil {
@@ -181,9 +187,12 @@ func Contestants(scale float64, tmpDir string, fsrSharpness, nisSharpness float6
 type Score struct {
 	Name             string
 	PSNR, SSIM, FLIP float64
-	PSNRY            float64 // PSNR of BT.601 luma, the SR literature's figure
-	MPixPerSec       float64 // output megapixels per second of resize time
-	Images           int
+	PSNRY            float64 // PSNR of full-range BT.601 luma Y', whole image
+	// PSNRYShaved is the SR literature's PSNR-Y: limited-range Y (MATLAB's
+	// rgb2ycbcr) with Shave(scale) border pixels left out.
+	PSNRYShaved float64
+	MPixPerSec  float64 // output megapixels per second of resize time
+	Images      int
 }
 
 // Photo is a named linear-light image.
@@ -192,10 +201,35 @@ type Photo struct {
 	Image *raster.Image
 }
 
-// LowRes crops ref to the largest size whose 1/scale is whole, reduces it
-// by scale with the area filter in linear light and returns the crop and the
-// reduced image as 8-bit sRGB codes.
-func LowRes(ctx context.Context, ref *raster.Image, scale float64) (crop, low *raster.Image, err error) {
+// Degradations: how a photo is reduced to a benchmark's low-resolution input.
+const (
+	// DegradeArea reduces with the exact area (box) filter in linear light
+	// and stores 8-bit sRGB: Trident's own protocol, the default.
+	DegradeArea = "area"
+	// DegradeBicubic reduces the 8-bit sRGB codes as MATLAB's
+	// imresize(HR, 1/s, 'bicubic') does (upscale.BicubicDownscale): the
+	// protocol of the super-resolution literature (Set5, Set14, DIV2K).
+	DegradeBicubic = "bicubic"
+)
+
+// Degradations lists the degradation names, the default first.
+func Degradations() []string { return []string{DegradeArea, DegradeBicubic} }
+
+// CheckDegradation returns an error naming the choices unless d is one.
+func CheckDegradation(d string) error {
+	if !slices.Contains(Degradations(), d) {
+		return fmt.Errorf("unknown degradation %q (have %s, %s)", d, DegradeArea, DegradeBicubic)
+	}
+	return nil
+}
+
+// LowRes crops ref (linear light) to the largest size whose 1/scale is
+// whole, reduces it by scale as degrade says and returns the crop (linear
+// light) and the reduced image as 8-bit sRGB codes.
+func LowRes(ctx context.Context, ref *raster.Image, scale float64, degrade string) (crop, low *raster.Image, err error) {
+	if err := CheckDegradation(degrade); err != nil {
+		return nil, nil, err
+	}
 	lw, lh := int(float64(ref.Width)/scale), int(float64(ref.Height)/scale)
 	if lw < 4 || lh < 4 {
 		return nil, nil, fmt.Errorf("%dx%d is too small to reduce by %g", ref.Width, ref.Height, scale)
@@ -205,6 +239,13 @@ func LowRes(ctx context.Context, ref *raster.Image, scale float64) (crop, low *r
 	if err != nil {
 		return nil, nil, err
 	}
+	if degrade == DegradeBicubic {
+		low, err = upscale.BicubicDownscale(ctx, quantise(crop.ToSRGB()), lw, lh)
+		if err != nil {
+			return nil, nil, err
+		}
+		return crop, low, nil
+	}
 	small, err := upscale.AreaDownscale(ctx, crop, lw, lh)
 	if err != nil {
 		return nil, nil, err
@@ -212,9 +253,60 @@ func LowRes(ctx context.Context, ref *raster.Image, scale float64) (crop, low *r
 	return crop, quantise(small.ToSRGB()), nil
 }
 
-// Quality runs every contestant on every photo; step is called after each
-// (photo, contestant) pair.
-func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant, step func()) ([]Score, error) {
+// Shave is the border, in pixels, that the SR literature leaves out of its
+// PSNR at a scale: the scale, rounded up.
+func Shave(scale float64) int { return int(math.Ceil(scale)) }
+
+// LumaPSNRShaved is the SR literature's PSNR-Y (MATLAB's rgb2ycbcr): the
+// PSNR in dB, peak 255, of limited-range BT.601 luma Y = 16 + 219·Y' (in
+// 8-bit units, not rounded), where ref and test are w×h planes of
+// full-range luma Y' in [0,1], leaving out shave pixels at every border.
+func LumaPSNRShaved(ref, test []float32, w, h, shave int) (float64, error) {
+	if len(ref) != w*h || len(test) != w*h {
+		return 0, fmt.Errorf("luma PSNR: planes of %d and %d values for %dx%d", len(ref), len(test), w, h)
+	}
+	if w <= 2*shave || h <= 2*shave {
+		return 0, fmt.Errorf("luma PSNR: %dx%d has nothing left inside a %d-pixel border", w, h, shave)
+	}
+	var sum float64
+	for y := shave; y < h-shave; y++ {
+		for x := shave; x < w-shave; x++ {
+			d := 219 * (float64(ref[y*w+x]) - float64(test[y*w+x]))
+			sum += d * d
+		}
+	}
+	mse := sum / float64((w-2*shave)*(h-2*shave))
+	if mse == 0 {
+		return math.Inf(1), nil
+	}
+	return 10 * math.Log10(255*255/mse), nil
+}
+
+// PSNRYShaved is LumaPSNRShaved of two sRGB-encoded images of one size.
+func PSNRYShaved(ref, test *raster.Image, shave int) (float64, error) {
+	if ref.Width != test.Width || ref.Height != test.Height {
+		return 0, fmt.Errorf("luma PSNR: %dx%d vs %dx%d", ref.Width, ref.Height, test.Width, test.Height)
+	}
+	return LumaPSNRShaved(luma(ref), luma(test), ref.Width, ref.Height, shave)
+}
+
+// luma is full-range BT.601 Y' of an sRGB-encoded image (grey passes through).
+func luma(m *raster.Image) []float32 {
+	if m.ColourChannels() == 1 {
+		return m.Planes[0]
+	}
+	r, g, b := m.Planes[0], m.Planes[1], m.Planes[2]
+	y := make([]float32, len(r))
+	for i := range y {
+		y[i] = float32(0.299*float64(r[i]) + 0.587*float64(g[i]) + 0.114*float64(b[i]))
+	}
+	return y
+}
+
+// Quality degrades every photo as degrade says (DegradeArea or
+// DegradeBicubic) and runs every contestant on it; step is called after
+// each (photo, contestant) pair.
+func Quality(ctx context.Context, photos []Photo, scale float64, degrade string, cs []Contestant, step func()) ([]Score, error) {
 	scores := make([]Score, len(cs))
 	outPix := make([]float64, len(cs))
 	secs := make([]float64, len(cs))
@@ -222,10 +314,11 @@ func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant
 		scores[i].Name = c.Name
 	}
 	for _, p := range photos {
-		ref, low, err := LowRes(ctx, p.Image, scale)
+		ref, low, err := LowRes(ctx, p.Image, scale, degrade)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
+		refSRGB := ref.ToSRGB()
 		for i, c := range cs {
 			run, result, err := c.Prepare(low, ref.Width, ref.Height)
 			if err != nil {
@@ -251,6 +344,10 @@ func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant
 			if v, e = quality.PSNRY(ref, lin); e == nil {
 				s.PSNRY += v
 			}
+			if v, e = PSNRYShaved(refSRGB, out, Shave(scale)); e != nil {
+				return nil, fmt.Errorf("%s on %s: %w", c.Name, p.Name, e)
+			}
+			s.PSNRYShaved += v
 			if v, e = quality.SSIM(ref, lin); e == nil {
 				s.SSIM += v
 			}
@@ -270,7 +367,7 @@ func Quality(ctx context.Context, photos []Photo, scale float64, cs []Contestant
 		s := &scores[i]
 		if s.Images > 0 {
 			n := float64(s.Images)
-			s.PSNR, s.PSNRY, s.SSIM, s.FLIP = s.PSNR/n, s.PSNRY/n, s.SSIM/n, s.FLIP/n
+			s.PSNR, s.PSNRY, s.PSNRYShaved, s.SSIM, s.FLIP = s.PSNR/n, s.PSNRY/n, s.PSNRYShaved/n, s.SSIM/n, s.FLIP/n
 		}
 		if secs[i] > 0 {
 			s.MPixPerSec = outPix[i] / 1e6 / secs[i]
