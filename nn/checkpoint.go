@@ -102,6 +102,65 @@ func LoadTensors(name string, f *safetensors.File, ps *Params) (state map[string
 	return state, nil
 }
 
+// Metadata keys that identify an upscaling network in its files: the
+// architecture and the integer enlargement it is built for, which its
+// tensors' shapes alone may not tell apart.
+const (
+	MetaArch  = "arch"
+	MetaScale = "scale"
+)
+
+// NetMeta is the metadata that identifies a network of architecture arch
+// built for scale.
+func NetMeta(arch string, scale int) map[string]string {
+	return map[string]string{MetaArch: arch, MetaScale: strconv.Itoa(scale)}
+}
+
+// CheckNetMeta verifies that metadata describes a network of architecture
+// arch built for scale; name is the file, for the message.
+func CheckNetMeta(name string, meta map[string]string, arch string, scale int) error {
+	if a := meta[MetaArch]; a != arch {
+		return fmt.Errorf("%s: architecture %q, want %q", name, a, arch)
+	}
+	if s := meta[MetaScale]; s != strconv.Itoa(scale) {
+		return fmt.Errorf("%s: weights are for scale %q, want %d", name, s, scale)
+	}
+	return nil
+}
+
+// LoadNet copies the tensors of a decoded safetensors file into ps, the
+// parameters of a network of architecture arch built for scale, once
+// CheckNetMeta has accepted its metadata (which names a mismatch more
+// plainly than the tensors' shapes would); name is the file. On error ps is
+// left unchanged.
+func LoadNet(name string, f *safetensors.File, ps *Params, arch string, scale int) error {
+	if err := CheckNetMeta(name, f.Metadata, arch, scale); err != nil {
+		return err
+	}
+	_, err := LoadTensors(name, f, ps)
+	return err
+}
+
+// LoadNetFile is LoadNet for the file at path (weights or a checkpoint,
+// whose training state it ignores); it checks the metadata before it reads
+// any tensor, so that another network's file, however large, is refused at
+// once.
+func LoadNetFile(path string, ps *Params, arch string, scale int) error {
+	h, err := safetensors.ReadHeader(path) // its errors name the file
+	if err != nil {
+		return err
+	}
+	if err := CheckNetMeta(path, h.Metadata, arch, scale); err != nil {
+		return err
+	}
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	// The file may have been replaced since its header was read.
+	return LoadNet(path, f, ps, arch, scale)
+}
+
 // Metadata keys of the epoch checkpoints that SaveEpoch writes.
 const (
 	MetaEpoch     = "epoch"      // epochs completed

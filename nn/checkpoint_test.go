@@ -148,3 +148,55 @@ func TestEpochCheckpointResume(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadNetFile checks that weights load only into a network of the
+// architecture and scale their metadata names, that every refusal names
+// the file and what differs, and that a refused load leaves ps unchanged.
+func TestLoadNetFile(t *testing.T) {
+	src := NewParams()
+	NewDense(src, "d", 3, 2, NewRNG(1))
+	dir := t.TempDir()
+	write := func(name string, meta map[string]string) string {
+		path := filepath.Join(dir, name)
+		if err := SaveCheckpoint(path, src, nil, meta); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	good := write("good.safetensors", NetMeta("dense-v1", 2))
+	tests := []struct {
+		name, path string
+		arch       string
+		scale      int
+		want       string // empty: loads
+	}{
+		{"match", good, "dense-v1", 2, ""},
+		{"scale", good, "dense-v1", 3, `good.safetensors: weights are for scale "2", want 3`},
+		{"arch", good, "dense-v2", 2, `good.safetensors: architecture "dense-v1", want "dense-v2"`},
+		{"untagged", write("bare.safetensors", map[string]string{}), "dense-v1", 2, `bare.safetensors: architecture ""`},
+		{"missing", filepath.Join(dir, "none.safetensors"), "dense-v1", 2, "none.safetensors"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := NewParams()
+			d := NewDense(ps, "d", 3, 2, NewRNG(9))
+			before := slices.Clone(d.W.Data)
+			err := LoadNetFile(tt.path, ps, tt.arch, tt.scale)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(d.W.Data, src.Get("d/w").Data) {
+					t.Error("weights not loaded")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+			if !slices.Equal(d.W.Data, before) {
+				t.Error("refused load changed the weights")
+			}
+		})
+	}
+}

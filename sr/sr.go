@@ -165,18 +165,13 @@ func (n *Net) infer(x *nn.Tensor) *nn.Tensor {
 }
 
 // Meta is the checkpoint metadata that identifies the network.
-func (n *Net) Meta() map[string]string {
-	return map[string]string{"arch": n.Shape.Arch, "scale": strconv.Itoa(n.Scale)}
-}
+func (n *Net) Meta() map[string]string { return nn.NetMeta(n.Shape.Arch, n.Scale) }
 
 // CheckMeta verifies that checkpoint metadata describes a network of this
 // architecture and scale; name is the file, for the message.
 func (n *Net) CheckMeta(name string, meta map[string]string) error {
-	if a := meta["arch"]; a != n.Shape.Arch {
-		return fmt.Errorf("sr: %s: architecture %q, want %q", name, a, n.Shape.Arch)
-	}
-	if s := meta["scale"]; s != strconv.Itoa(n.Scale) {
-		return fmt.Errorf("sr: %s: weights are for scale %q, want %d", name, s, n.Scale)
+	if err := nn.CheckNetMeta(name, meta, n.Shape.Arch, n.Scale); err != nil {
+		return fmt.Errorf("sr: %w", err)
 	}
 	return nil
 }
@@ -193,16 +188,8 @@ func Load(path string, scale int) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The metadata's scale, before the tensors' shapes, names the mismatch.
-	if err := n.CheckMeta(path, h.Metadata); err != nil {
-		return nil, err
-	}
-	_, meta, err := nn.LoadCheckpoint(path, n.Params)
-	if err != nil {
+	if err := nn.LoadNetFile(path, n.Params, n.Shape.Arch, scale); err != nil {
 		return nil, fmt.Errorf("sr: %w", err)
-	}
-	if err := n.CheckMeta(path, meta); err != nil {
-		return nil, err
 	}
 	return n, nil
 }
@@ -268,8 +255,8 @@ func decode(name string, data []byte, scale int) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := n.fill(name, f); err != nil {
-		return nil, err
+	if err := nn.LoadNet(name, f, n.Params, n.Shape.Arch, scale); err != nil {
+		return nil, fmt.Errorf("sr: %w", err)
 	}
 	return n, nil
 }
@@ -277,22 +264,11 @@ func decode(name string, data []byte, scale int) (*Net, error) {
 // newFor builds a network of the shape that checkpoint metadata names;
 // name is the file, for the message.
 func newFor(name string, meta map[string]string, scale int) (*Net, error) {
-	arch := meta["arch"]
+	arch := meta[nn.MetaArch]
 	if _, err := ShapeOf(arch); err != nil {
 		return nil, fmt.Errorf("sr: %s: architecture %q, want %s or %s", name, arch, ArchSmall, ArchLarge)
 	}
 	return New(scale, arch, nn.NewRNG(0))
-}
-
-// fill copies the tensors of f into n's parameters.
-func (n *Net) fill(name string, f *safetensors.File) error {
-	if err := n.CheckMeta(name, f.Metadata); err != nil {
-		return err
-	}
-	if _, err := nn.LoadTensors(name, f, n.Params); err != nil {
-		return fmt.Errorf("sr: %w", err)
-	}
-	return nil
 }
 
 // tile is the side of the input tiles Residual processes one at a time,

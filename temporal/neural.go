@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
@@ -119,18 +118,13 @@ func (n *NeuralNet) Forward(x *nn.Tensor) *nn.Tensor {
 }
 
 // Meta is the checkpoint metadata that identifies the network.
-func (n *NeuralNet) Meta() map[string]string {
-	return map[string]string{"arch": NeuralArch, "scale": strconv.Itoa(n.Scale)}
-}
+func (n *NeuralNet) Meta() map[string]string { return nn.NetMeta(NeuralArch, n.Scale) }
 
 // CheckMeta verifies that checkpoint metadata describes a network of this
 // architecture and scale; name is the file, for the message.
 func (n *NeuralNet) CheckMeta(name string, meta map[string]string) error {
-	if a := meta["arch"]; a != NeuralArch {
-		return fmt.Errorf("neural: %s: architecture %q, want %q", name, a, NeuralArch)
-	}
-	if s := meta["scale"]; s != strconv.Itoa(n.Scale) {
-		return fmt.Errorf("neural: %s: weights are for scale %q, want %d", name, s, n.Scale)
+	if err := nn.CheckNetMeta(name, meta, NeuralArch, n.Scale); err != nil {
+		return fmt.Errorf("neural: %w", err)
 	}
 	return nil
 }
@@ -142,12 +136,8 @@ func LoadNeuralNet(path string, scale int) (*NeuralNet, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, meta, err := nn.LoadCheckpoint(path, n.Params)
-	if err != nil {
+	if err := nn.LoadNetFile(path, n.Params, NeuralArch, scale); err != nil {
 		return nil, fmt.Errorf("neural: %w", err)
-	}
-	if err := n.CheckMeta(path, meta); err != nil {
-		return nil, err
 	}
 	return n, nil
 }
@@ -199,10 +189,7 @@ func (n *NeuralNet) decode(name string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("neural: %s: %w", name, err)
 	}
-	if err := n.CheckMeta(name, f.Metadata); err != nil {
-		return err
-	}
-	if _, err := nn.LoadTensors(name, f, n.Params); err != nil {
+	if err := nn.LoadNet(name, f, n.Params, NeuralArch, n.Scale); err != nil {
 		return fmt.Errorf("neural: %w", err)
 	}
 	return nil

@@ -225,7 +225,7 @@ func TestNeuralErrors(t *testing.T) {
 	}{
 		{filepath.Join(dir, "missing.safetensors"), 2, "missing.safetensors"},
 		{corrupt, 2, "corrupt.safetensors"},
-		{x3, 2, "x3.safetensors"},   // another scale: shapes differ
+		{x3, 2, "x3.safetensors"},   // another scale, refused by its metadata
 		{good, 3, "x2.safetensors"}, // likewise, the other way
 		{other, 2, "architecture"},
 	} {

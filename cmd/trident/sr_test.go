@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,26 +114,13 @@ func TestSRTrainCommand(t *testing.T) {
 
 func TestUpscaleNeuralCommand(t *testing.T) {
 	dir := t.TempDir()
-	src := raster.New(30, 20, 3)
-	for c := range src.Planes {
-		for i := range src.Planes[c] {
-			src.Planes[c][i] = float32((i*(c+5))%53) / 52
-		}
-	}
-	in := filepath.Join(dir, "in.png")
-	if err := raster.Save(in, src); err != nil {
-		t.Fatal(err)
-	}
+	in := writeTestImage(t, dir)
 	for _, tc := range []struct {
 		scale, want string
 		w           int
 	}{{"2", "", 60}, {"2.5", "not an integer scale", 0}} {
 		out := filepath.Join(dir, "out"+tc.scale+".png")
-		cmd := newUpscaleCmd()
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
-		cmd.SetArgs([]string{"--method", "neural", "--scale", tc.scale, in, out})
-		err := cmd.Execute()
+		_, err := runCmd(t, newUpscaleCmd(), "", "--method", "neural", "--scale", tc.scale, in, out)
 		if tc.want != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("scale %s: error %v, want %q", tc.scale, err, tc.want)

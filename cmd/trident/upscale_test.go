@@ -10,8 +10,10 @@ import (
 	"github.com/trident-lab/trident/raster"
 )
 
-func TestUpscaleCommand(t *testing.T) {
-	dir := t.TempDir()
+// writeTestImage saves a 30×20 colour image with detail in every channel
+// as dir/in.png and returns its path.
+func writeTestImage(t *testing.T, dir string) string {
+	t.Helper()
 	src := raster.New(30, 20, 3)
 	for c := range src.Planes {
 		for i := range src.Planes[c] {
@@ -22,6 +24,12 @@ func TestUpscaleCommand(t *testing.T) {
 	if err := raster.Save(in, src); err != nil {
 		t.Fatal(err)
 	}
+	return in
+}
+
+func TestUpscaleCommand(t *testing.T) {
+	dir := t.TempDir()
+	in := writeTestImage(t, dir)
 	junk := filepath.Join(dir, "junk.png")
 	if err := os.WriteFile(junk, []byte("\x89PNG\r\n\x1a\ntruncated"), 0o644); err != nil {
 		t.Fatal(err)

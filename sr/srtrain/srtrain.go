@@ -18,12 +18,10 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/trident-lab/trident/internal/progress"
+	"github.com/trident-lab/trident/internal/trainrun"
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
 	"github.com/trident-lab/trident/render"
@@ -62,16 +60,13 @@ func (c Config) check() error {
 	switch {
 	case c.Scale < 2 || c.Scale > sr.MaxScale:
 		return fmt.Errorf("srtrain: scale %d is not supported (integer scales 2 to %d)", c.Scale, sr.MaxScale)
-	case c.Epochs < 1 || c.Epochs > 100000:
-		return fmt.Errorf("srtrain: epochs %d is outside [1, 100000]", c.Epochs)
-	case c.StepsPerEpoch < 1 || c.StepsPerEpoch > 1000000:
-		return fmt.Errorf("srtrain: steps per epoch %d is outside [1, 1000000]", c.StepsPerEpoch)
 	case c.Batch < 1 || c.Batch > 1024:
 		return fmt.Errorf("srtrain: batch %d is outside [1, 1024]", c.Batch)
 	case c.Patch < 4 || c.Patch > 256:
 		return fmt.Errorf("srtrain: patch %d is outside [4, 256]", c.Patch)
-	case !(c.LR > 0 && c.LR < 1):
-		return fmt.Errorf("srtrain: learning rate %g is outside (0, 1)", c.LR)
+	}
+	if err := trainrun.CheckSchedule(c.Epochs, c.StepsPerEpoch, c.LR); err != nil {
+		return fmt.Errorf("srtrain: %w", err)
 	}
 	if err := upbench.CheckDegradation(c.Degrade); err != nil {
 		return fmt.Errorf("srtrain: %w", err)
@@ -83,7 +78,7 @@ func (c Config) check() error {
 // training images, so that a run resumes only on the same data. The
 // degradation is recorded only when it is not the default, so that area
 // runs write the same files as before it existed (and their checkpoints
-// resume); restore checks it.
+// resume); Train checks it on resuming.
 func (c Config) meta(train []*Sample) map[string]string {
 	names := make([]string, len(train))
 	for i, s := range train {
@@ -222,10 +217,8 @@ type Epoch struct {
 	Score         // mean luma PSNR on the validation photos, dB
 }
 
-// Checkpoint and weights file names inside the output directory.
-const (
-	CheckpointFile = "checkpoint.safetensors"
-)
+// CheckpointFile is the checkpoint's name inside the output directory.
+const CheckpointFile = trainrun.CheckpointFile
 
 // WeightsFile is the name of the exported weights (no optimizer state) for
 // a scale, the file shipped as sr/weights/x<r>.safetensors.
@@ -256,70 +249,52 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 	if err != nil {
 		return nil, err
 	}
-	params := net.Params.Trainable()
-	names := net.Params.GroupNames("")
-	opt := nn.NewAdam(params, cfg.LR)
-	total := cfg.Epochs * cfg.StepsPerEpoch
-	sched := nn.Cosine(cfg.LR, cfg.LR/100, total)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("srtrain: %w", err)
+	// The weights carry the degradation when it is not the default, as the
+	// checkpoint does (see Config.meta).
+	wmeta := net.Meta()
+	if cfg.Degrade != upbench.DegradeArea {
+		wmeta["degrade"] = cfg.Degrade
 	}
-	ckpt := filepath.Join(dir, CheckpointFile)
-	start := 0
-	if resume {
-		if start, err = restore(ckpt, net, opt, names, cfg, train); err != nil {
-			return nil, err
-		}
-		if start >= cfg.Epochs {
-			return nil, fmt.Errorf("srtrain: %s already holds %d epochs, --epochs is %d", ckpt, start, cfg.Epochs)
-		}
-	} else if _, err := os.Stat(ckpt); err == nil {
-		return nil, fmt.Errorf("srtrain: %s exists; pass --resume to continue it or choose another directory", ckpt)
+	run := trainrun.Run{
+		Name: "srtrain", Progress: fmt.Sprintf("sr x%d", cfg.Scale), Params: net.Params,
+		Epochs: cfg.Epochs, StepsPerEpoch: cfg.StepsPerEpoch, LR: cfg.LR, Seed: cfg.Seed,
+		Dir: dir, WeightsFile: WeightsFile(cfg.Scale), Weights: wmeta, Config: cfg.meta(train),
+		Resume: resume, CheckResume: func(path string, meta map[string]string) error {
+			if err := net.CheckMeta(path, meta); err != nil {
+				return err
+			}
+			// An area checkpoint has no "degrade" key (see Config.meta),
+			// which nn.ResumeEpoch cannot check for.
+			if d := cmp.Or(meta["degrade"], upbench.DegradeArea); d != cfg.Degrade {
+				return fmt.Errorf("%s was trained on the %s degradation, this run uses %s", path, d, cfg.Degrade)
+			}
+			return nil
+		},
 	}
-	if w == nil {
-		w = io.Discard
-	}
-	bar := progress.New(w, (cfg.Epochs-start)*cfg.StepsPerEpoch, fmt.Sprintf("sr x%d", cfg.Scale))
-	defer bar.Finish()
 	r, p := cfg.Scale, cfg.Patch
 	in := make([]float32, cfg.Batch*p*p)
 	tgt := make([]float32, cfg.Batch*p*p*r*r)
-	for e := start; e < cfg.Epochs; e++ {
-		// One generator per epoch, seeded from the run's seed and the
-		// epoch, so a resumed run draws exactly the same patches.
-		rng := nn.NewRNG(cfg.Seed*1_000_003 + uint64(e) + 1)
-		var lossSum float64
-		for s := 0; s < cfg.StepsPerEpoch; s++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			for b := 0; b < cfg.Batch; b++ {
-				samplePatch(rng, train[rng.IntN(len(train))], r, p, in[b*p*p:(b+1)*p*p], tgt[b*p*p*r*r:(b+1)*p*p*r*r])
-			}
-			step := e*cfg.StepsPerEpoch + s
-			opt.SetLR(sched(step))
-			net.Params.ZeroGrad()
-			out := net.Forward(nn.New(in, cfg.Batch, 1, p, p))
-			loss := nn.MSE(out, nn.New(tgt, cfg.Batch, 1, p*r, p*r))
-			if err := nn.CheckFinite(step, loss); err != nil {
-				return nil, fmt.Errorf("srtrain: %w", err)
-			}
-			nn.Backward(loss)
-			opt.Step()
-			l := float64(loss.Item())
-			lossSum += l
-			bar.Add(1, fmt.Sprintf("epoch %d loss %.3g", e+1, l))
+	loss := func(rng *rand.Rand) *nn.Tensor {
+		for b := 0; b < cfg.Batch; b++ {
+			samplePatch(rng, train[rng.IntN(len(train))], r, p, in[b*p*p:(b+1)*p*p], tgt[b*p*p*r*r:(b+1)*p*p*r*r])
 		}
-		sc, err := Validate(ctx, net, val)
-		if err != nil {
+		out := net.Forward(nn.New(in, cfg.Batch, 1, p, p))
+		return nn.MSE(out, nn.New(tgt, cfg.Batch, 1, p*r, p*r))
+	}
+	var sc Score
+	validate := func() (map[string]string, error) {
+		var err error
+		if sc, err = Validate(ctx, net, val); err != nil {
 			return nil, err
 		}
-		if err := save(dir, net, opt, names, cfg, train, e+1, sc.Net); err != nil {
-			return nil, err
-		}
-		if epoch != nil {
-			epoch(Epoch{Epoch: e + 1, Loss: lossSum / float64(cfg.StepsPerEpoch), Score: sc})
-		}
+		return map[string]string{"val_psnr_y": strconv.FormatFloat(sc.Net, 'f', 3, 64)}, nil
+	}
+	var done func(int, float64)
+	if epoch != nil {
+		done = func(e int, loss float64) { epoch(Epoch{Epoch: e, Loss: loss, Score: sc}) }
+	}
+	if err := run.Train(ctx, w, loss, validate, done); err != nil {
+		return nil, err
 	}
 	return net, nil
 }
@@ -349,43 +324,6 @@ func samplePatch(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
 	}
 	fill(in, s.Low, s.W, x0, y0, p)
 	fill(tgt, s.Residual, s.W*r, x0*r, y0*r, p*r)
-}
-
-func save(dir string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample, epochs int, val float64) error {
-	meta := net.Meta()
-	for k, v := range cfg.meta(train) {
-		meta[k] = v
-	}
-	meta["val_psnr_y"] = strconv.FormatFloat(val, 'f', 3, 64)
-	if err := nn.SaveEpoch(filepath.Join(dir, CheckpointFile), net.Params, opt, names, meta, epochs); err != nil {
-		return fmt.Errorf("srtrain: %w", err)
-	}
-	wmeta := net.Meta()
-	wmeta["epoch"], wmeta["val_psnr_y"] = meta["epoch"], meta["val_psnr_y"]
-	if d, ok := meta["degrade"]; ok {
-		wmeta["degrade"] = d
-	}
-	if err := nn.SaveCheckpoint(filepath.Join(dir, WeightsFile(cfg.Scale)), net.Params, nil, wmeta); err != nil {
-		return fmt.Errorf("srtrain: %w", err)
-	}
-	return nil
-}
-
-// restore loads a checkpoint into net and opt and returns its epoch count.
-func restore(path string, net *sr.Net, opt *nn.Adam, names []string, cfg Config, train []*Sample) (int, error) {
-	epochs, meta, err := nn.ResumeEpoch(path, net.Params, opt, names, cfg.meta(train), cfg.StepsPerEpoch)
-	if err != nil {
-		return 0, fmt.Errorf("srtrain: resume: %w", err)
-	}
-	if err := net.CheckMeta(path, meta); err != nil {
-		return 0, fmt.Errorf("srtrain: resume: %w", err)
-	}
-	// An area checkpoint has no "degrade" key (see Config.meta), which
-	// ResumeEpoch cannot check for.
-	if d := cmp.Or(meta["degrade"], upbench.DegradeArea); d != cfg.Degrade {
-		return 0, fmt.Errorf("srtrain: resume: %s was trained on the %s degradation, this run uses %s", path, d, cfg.Degrade)
-	}
-	return epochs, nil
 }
 
 // Rendered training frames: FrameStep frames (0.5 s at render.FPS) apart in

@@ -17,11 +17,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strconv"
 
-	"github.com/trident-lab/trident/internal/progress"
+	"github.com/trident-lab/trident/internal/trainrun"
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/quality"
 	"github.com/trident-lab/trident/raster"
@@ -72,14 +70,11 @@ func (c Config) check() error {
 		return fmt.Errorf("ttrain: reference spp %d is outside [1, 256]", c.SPP)
 	case c.TrainFrames < 1 || c.TrainFrames > 64 || c.ValFrames < 1 || c.ValFrames > 64:
 		return fmt.Errorf("ttrain: train frames %d and val frames %d must be in [1, 64]", c.TrainFrames, c.ValFrames)
-	case c.Epochs < 1 || c.Epochs > 100000:
-		return fmt.Errorf("ttrain: epochs %d is outside [1, 100000]", c.Epochs)
-	case c.StepsPerEpoch < 1 || c.StepsPerEpoch > 1000000:
-		return fmt.Errorf("ttrain: steps per epoch %d is outside [1, 1000000]", c.StepsPerEpoch)
 	case c.Batch < 1 || c.Batch > 256:
 		return fmt.Errorf("ttrain: batch %d is outside [1, 256]", c.Batch)
-	case !(c.LR > 0 && c.LR < 1):
-		return fmt.Errorf("ttrain: learning rate %g is outside (0, 1)", c.LR)
+	}
+	if err := trainrun.CheckSchedule(c.Epochs, c.StepsPerEpoch, c.LR); err != nil {
+		return fmt.Errorf("ttrain: %w", err)
 	}
 	return nil
 }
@@ -207,7 +202,7 @@ type Epoch struct {
 
 // CheckpointFile is the checkpoint's name inside the output directory; the
 // weights alone go to temporal.NeuralWeightsFile(scale) beside it.
-const CheckpointFile = "checkpoint.safetensors"
+const CheckpointFile = trainrun.CheckpointFile
 
 // Train trains a network on train, validating on val after every epoch,
 // and writes DIR/checkpoint.safetensors (weights, Adam state, epoch) and
@@ -232,70 +227,40 @@ func Train(ctx context.Context, cfg Config, train, val []*Sample, dir string, re
 	if err != nil {
 		return nil, err
 	}
-	params := net.Params.Trainable()
-	names := net.Params.GroupNames("")
-	opt := nn.NewAdam(params, cfg.LR)
-	sched := nn.Cosine(cfg.LR, cfg.LR/100, cfg.Epochs*cfg.StepsPerEpoch)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("ttrain: %w", err)
+	run := trainrun.Run{
+		Name: "ttrain", Progress: fmt.Sprintf("temporal x%d", r), Params: net.Params,
+		Epochs: cfg.Epochs, StepsPerEpoch: cfg.StepsPerEpoch, LR: cfg.LR, Seed: cfg.Seed,
+		Dir: dir, WeightsFile: temporal.NeuralWeightsFile(cfg.Scale), Weights: net.Meta(), Config: cfg.meta(),
+		Resume: resume, CheckResume: net.CheckMeta,
 	}
-	ckpt := filepath.Join(dir, CheckpointFile)
-	start := 0
-	if resume {
-		if start, err = restore(ckpt, net, opt, names, cfg); err != nil {
-			return nil, err
-		}
-		if start >= cfg.Epochs {
-			return nil, fmt.Errorf("ttrain: %s already holds %d epochs, --epochs is %d", ckpt, start, cfg.Epochs)
-		}
-	} else if _, err := os.Stat(ckpt); err == nil {
-		return nil, fmt.Errorf("ttrain: %s exists; pass --resume to continue it or choose another directory", ckpt)
-	}
-	if w == nil {
-		w = io.Discard
-	}
-	bar := progress.New(w, (cfg.Epochs-start)*cfg.StepsPerEpoch, fmt.Sprintf("temporal x%d", r))
-	defer bar.Finish()
 	D := p * r // crop side, display pixels
 	in := make([]float32, cfg.Batch*temporal.NeuralInputs*D*D)
 	tgt := make([]float32, cfg.Batch*3*D*D)
-	for e := start; e < cfg.Epochs; e++ {
-		// One generator per epoch, from the run's seed and the epoch, so a
-		// resumed run draws exactly the same crops.
-		rng := nn.NewRNG(cfg.Seed*1_000_003 + uint64(e) + 1)
-		var lossSum float64
-		for s := 0; s < cfg.StepsPerEpoch; s++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			for b := 0; b < cfg.Batch; b++ {
-				crop(rng, train[rng.IntN(len(train))], r, p,
-					in[b*temporal.NeuralInputs*D*D:(b+1)*temporal.NeuralInputs*D*D], tgt[b*3*D*D:(b+1)*3*D*D])
-			}
-			step := e*cfg.StepsPerEpoch + s
-			opt.SetLR(sched(step))
-			net.Params.ZeroGrad()
-			out := net.Forward(nn.New(in, cfg.Batch, temporal.NeuralInputs, D, D))
-			loss := nn.Charbonnier(out, nn.New(tgt, cfg.Batch, 3, D, D), 1e-3)
-			if err := nn.CheckFinite(step, loss); err != nil {
-				return nil, fmt.Errorf("ttrain: %w", err)
-			}
-			nn.Backward(loss)
-			opt.Step()
-			l := float64(loss.Item())
-			lossSum += l
-			bar.Add(1, fmt.Sprintf("epoch %d loss %.4g", e+1, l))
+	loss := func(rng *rand.Rand) *nn.Tensor {
+		for b := 0; b < cfg.Batch; b++ {
+			crop(rng, train[rng.IntN(len(train))], r, p,
+				in[b*temporal.NeuralInputs*D*D:(b+1)*temporal.NeuralInputs*D*D], tgt[b*3*D*D:(b+1)*3*D*D])
 		}
-		sc, err := Validate(ctx, net, val)
-		if err != nil {
+		out := net.Forward(nn.New(in, cfg.Batch, temporal.NeuralInputs, D, D))
+		return nn.Charbonnier(out, nn.New(tgt, cfg.Batch, 3, D, D), 1e-3)
+	}
+	var sc Score
+	validate := func() (map[string]string, error) {
+		var err error
+		if sc, err = Validate(ctx, net, val); err != nil {
 			return nil, err
 		}
-		if err := save(dir, net, opt, names, cfg, e+1, sc); err != nil {
-			return nil, err
-		}
-		if epoch != nil {
-			epoch(Epoch{Epoch: e + 1, Loss: lossSum / float64(cfg.StepsPerEpoch), Val: sc})
-		}
+		return map[string]string{
+			"val_psnr": strconv.FormatFloat(sc.PSNR, 'f', 3, 64),
+			"val_flip": strconv.FormatFloat(sc.FLIP, 'f', 4, 64),
+		}, nil
+	}
+	var done func(int, float64)
+	if epoch != nil {
+		done = func(e int, loss float64) { epoch(Epoch{Epoch: e, Loss: loss, Val: sc}) }
+	}
+	if err := run.Train(ctx, w, loss, validate, done); err != nil {
+		return nil, err
 	}
 	return net, nil
 }
@@ -333,36 +298,4 @@ func crop(rng *rand.Rand, s *Sample, r, p int, in, tgt []float32) {
 	for c := 0; c < 3; c++ {
 		fill(tgt[c*D*D:(c+1)*D*D], s.Target[c])
 	}
-}
-
-func save(dir string, net *temporal.NeuralNet, opt *nn.Adam, names []string, cfg Config, epochs int, sc Score) error {
-	meta := net.Meta()
-	for k, v := range cfg.meta() {
-		meta[k] = v
-	}
-	meta["val_psnr"] = strconv.FormatFloat(sc.PSNR, 'f', 3, 64)
-	meta["val_flip"] = strconv.FormatFloat(sc.FLIP, 'f', 4, 64)
-	if err := nn.SaveEpoch(filepath.Join(dir, CheckpointFile), net.Params, opt, names, meta, epochs); err != nil {
-		return fmt.Errorf("ttrain: %w", err)
-	}
-	wmeta := net.Meta()
-	for _, k := range []string{"epoch", "val_psnr", "val_flip"} {
-		wmeta[k] = meta[k]
-	}
-	if err := nn.SaveCheckpoint(filepath.Join(dir, temporal.NeuralWeightsFile(cfg.Scale)), net.Params, nil, wmeta); err != nil {
-		return fmt.Errorf("ttrain: %w", err)
-	}
-	return nil
-}
-
-// restore loads a checkpoint into net and opt and returns its epoch count.
-func restore(path string, net *temporal.NeuralNet, opt *nn.Adam, names []string, cfg Config) (int, error) {
-	epochs, meta, err := nn.ResumeEpoch(path, net.Params, opt, names, cfg.meta(), cfg.StepsPerEpoch)
-	if err != nil {
-		return 0, fmt.Errorf("ttrain: resume: %w", err)
-	}
-	if err := net.CheckMeta(path, meta); err != nil {
-		return 0, fmt.Errorf("ttrain: resume: %w", err)
-	}
-	return epochs, nil
 }
