@@ -33,7 +33,11 @@ func demoSolve(ctx context.Context, w io.Writer) error {
 		if res.Win {
 			move = "winning first move " + b.PointName(res.Move)
 		}
-		fmt.Fprintf(w, "  %-8v %dx%d: %v wins, %s (%d nodes, %s)", c.game, c.w, c.h, res.Winner, move, res.Nodes, res.Elapsed.Round(1e6))
+		nodes := fmt.Sprintf("%d nodes", res.Nodes)
+		if res.EndgameNodes > 0 {
+			nodes += fmt.Sprintf(" + %d endgame positions", res.EndgameNodes)
+		}
+		fmt.Fprintf(w, "  %-8v %dx%d: %v wins, %s (%s, %s)", c.game, c.w, c.h, res.Winner, move, nodes, res.Elapsed.Round(1e6))
 		if c.note != "" {
 			fmt.Fprintf(w, "  [%s]", c.note)
 		}

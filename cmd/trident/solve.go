@@ -29,6 +29,7 @@ Examples:
   trident solve --game nogo --size 4x4
   trident solve --game atarigo --size 4x3
   trident solve --game nogo --size 4x4 --moves B2,C3
+  trident solve --game nogo --size 5x5   # about 6 CPU minutes
 
 Ctrl-C stops a long search and reports how far it got.`,
 		Args: cobra.NoArgs,

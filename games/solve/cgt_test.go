@@ -171,6 +171,9 @@ func TestRegionValuesAgainstMinimax(t *testing.T) {
 			if st.lb != lb[0] || st.lw != lw[0] {
 				t.Fatalf("%dx%d position %d: legal points %x %x, board says %x %x\n%s", sz[0], sz[1], i, st.lb, st.lw, lb[0], lw[0], b)
 			}
+			if gb, gw := r.legal(bs[0], ws[0]); gb != lb[0] || gw != lw[0] {
+				t.Fatalf("%dx%d position %d: legal gives %x %x, board says %x %x\n%s", sz[0], sz[1], i, gb, gw, lb[0], lw[0], b)
+			}
 			if len(r.split(&st, r.groups[0], st.live, nil)) >= 2 {
 				multi++
 			} else if i%4 != 0 {
@@ -205,21 +208,26 @@ func TestSolverWithRegionsAgainstMinimax(t *testing.T) {
 			// From 5 stones on, where the reference is quick; the solver
 			// reaches the late positions that split, and the endgame.
 			b := randomNoGo(rng, sz[0], sz[1], 5+rng.IntN(n/2))
-			res, err := Solve(context.Background(), b, Options{TTBits: 14})
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := fmt.Sprintf("%dx%d position %d", sz[0], sz[1], i)
 			want := minimax(b, memo)
-			if res.Win != want {
-				t.Fatalf("%s: solver win=%v, minimax %v\n%s", name, res.Win, want, b)
-			}
-			if want {
-				_ = b.Play(res.Move)
-				if minimax(b, memo) {
-					t.Fatalf("%s: move %s does not win\n%s", name, b.PointName(res.Move), b)
+			// The endgame search takes most of these positions whole;
+			// with a small limit the proof-number search, the reserve
+			// count and the regions' values see them.
+			for _, live := range []int{0, 4} {
+				res, err := Solve(context.Background(), b, Options{TTBits: 14, endgameLive: live})
+				if err != nil {
+					t.Fatal(err)
 				}
-				_ = b.Undo()
+				name := fmt.Sprintf("%dx%d position %d, endgame limit %d", sz[0], sz[1], i, live)
+				if res.Win != want {
+					t.Fatalf("%s: solver win=%v, minimax %v\n%s", name, res.Win, want, b)
+				}
+				if want {
+					_ = b.Play(res.Move)
+					if minimax(b, memo) {
+						t.Fatalf("%s: move %s does not win\n%s", name, b.PointName(res.Move), b)
+					}
+					_ = b.Undo()
+				}
 			}
 		}
 	}
@@ -243,7 +251,7 @@ func TestEndgameAgainstMinimax(t *testing.T) {
 			if bits.OnesCount64(st.live) > 10 {
 				continue
 			}
-			got := e.wins(bs[0], ws[0], b.ToMove(), e.stonesKey(bs[0], ws[0]), 0)
+			got := e.wins(bs[0], ws[0], st.lb, st.lw, b.ToMove(), e.stonesKey(bs[0], ws[0]), 0)
 			if want := minimax(b, memo); got != want {
 				t.Fatalf("%dx%d position %d, %v to move: endgame says win=%v, minimax %v\n%s", sz[0], sz[1], i, b.ToMove(), got, want, b)
 			}
@@ -254,4 +262,37 @@ func TestEndgameAgainstMinimax(t *testing.T) {
 		t.Fatalf("only %d positions checked", checked)
 	}
 	t.Logf("%d positions checked", checked)
+}
+
+// TestEndgameCache checks the packed cache entries: the result survives,
+// keys that share a slot do not alias, and the newest entry wins.
+func TestEndgameCache(t *testing.T) {
+	b0, _ := board.New(3, 3, board.Rules{Game: board.NoGo})
+	e := newEndgame(newRegionValues(b0, maxRegion, 0, 4), 4)
+	a := e.cacheKey(0x1230, board.Black)
+	same := a + 1<<4 // the same slot, another key
+	for _, tc := range []struct {
+		name    string
+		store   []uint64
+		wins    []bool
+		probe   uint64
+		win, ok bool
+	}{
+		{"empty", nil, nil, a, false, false},
+		{"win", []uint64{a}, []bool{true}, a, true, true},
+		{"loss", []uint64{a}, []bool{false}, a, false, true},
+		{"other key in slot", []uint64{same}, []bool{true}, a, false, false},
+		{"newest kept", []uint64{a, same}, []bool{true, false}, same, false, true},
+		{"older lost", []uint64{a, same}, []bool{true, false}, a, false, false},
+		{"white to move", []uint64{a}, []bool{true}, e.cacheKey(0x1230, board.White), false, false},
+	} {
+		clear(e.cache)
+		for i, k := range tc.store {
+			e.store(k, tc.wins[i])
+		}
+		win, ok := e.lookup(tc.probe)
+		if win != tc.win || ok != tc.ok {
+			t.Errorf("%s: lookup = %v, %v; want %v, %v", tc.name, win, ok, tc.win, tc.ok)
+		}
+	}
 }

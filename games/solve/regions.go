@@ -163,6 +163,35 @@ func (r *regionValues) analyze(black, white uint64, depth int) state {
 	return st
 }
 
+// legal returns the legal points of Black and of White, as analyze
+// computes them, without recording groups: the endgame search needs no
+// more.
+func (r *regionValues) legal(black, white uint64) (lb, lw uint64) {
+	empty := r.full &^ (black | white)
+	var atari, atariLib [3]uint64
+	for col, same := range [3]uint64{board.Black: black, board.White: white} {
+		for rest := same; rest != 0; {
+			g := rest & -rest
+			for {
+				ng := g | r.adjacent(g)&same
+				if ng == g {
+					break
+				}
+				g = ng
+			}
+			rest &^= g
+			if libs := r.adjacent(g) & empty; libs&(libs-1) == 0 {
+				atari[col] |= g
+				atariLib[col] |= libs
+			}
+		}
+	}
+	breathe := r.adjacent(empty)
+	lb = empty &^ atariLib[board.White] & (breathe | r.adjacent(black&^atari[board.Black]))
+	lw = empty &^ atariLib[board.Black] & (breathe | r.adjacent(white&^atari[board.White]))
+	return lb, lw
+}
+
 // split appends to dst the regions of the live points among cand, each as
 // a set of points, given the groups of st.
 func (r *regionValues) split(st *state, groups []group, cand uint64, dst []uint64) []uint64 {

@@ -30,6 +30,15 @@
 //     and are settled exactly by combinatorial game theory: each region's
 //     canonical value is computed once and memoised, and the sum's sign
 //     gives the winner (see regions.go and cgt.go);
+//   - NoGo positions with at most endgamePoints live points are solved
+//     outright by a plain alternating search on 64-bit boards with its own
+//     cache and move order (see endgame.go), much cheaper per position.
+//     The reserve count and the regions' values above apply to bigger
+//     positions past half the board, so on boards of up to 24 points,
+//     where no such position exists, this search settles every late one;
+//   - a node's children are scored one by one, and scoring stops at the
+//     first that is lost for the opponent: the node is proven, and the
+//     others would each have cost an endgame search;
 //   - in Atari-Go to one capture, a player who can capture wins at once, a
 //     player with stones in atari on two different points loses, one in
 //     atari on one point must play there, and moves into self-atari lose at
@@ -62,11 +71,14 @@ const dnScale = 3
 const maxRegion = 10
 
 // endgamePoints is the most live points (legal for someone) of a NoGo
-// position that the solver hands to the endgame search, whose cache has a
-// quarter as many entries as the transposition table (at most 4M).
-// Measured with NoGo 3×6 as the largest test: 7 (and the half-board gate
-// of evaluateNoGo) cut proof-number nodes 8×, and 8 to 12 gain little more.
-const endgamePoints = 8
+// position that the solver hands to the endgame search, whose cache has
+// half as many entries as the transposition table (at most 16M). The
+// endgame search is much cheaper per position but searches blindly, so
+// the best size depends on the board; on NoGo 4×5, the largest board
+// measured, 10, 12 and 14 took 9.8, 7.0 and 11.6 CPU seconds (12 cut
+// proof-number nodes 46×, from 1.34M at 8); 12 costs 4×4 and 2×9 somewhat
+// more than 10 (see docs/BENCHMARKS.md).
+const endgamePoints = 12
 
 // Stats describe a search in progress or finished.
 type Stats struct {
@@ -86,12 +98,16 @@ type Stats struct {
 type Options struct {
 	// TTBits is log2 of the number of transposition-table entries (24
 	// bytes each), 4 to 28; 0 means 22 (96 MiB). NoGo adds an endgame
-	// cache of a quarter as many 16-byte entries (at most 64 MiB) and the
+	// cache of half as many 8-byte entries (at most 128 MiB) and the
 	// region values, bounded by maxGames.
 	TTBits int
 	// Progress, if set, is called about every ProgressEvery (default 2 s).
 	Progress      func(Stats)
 	ProgressEvery time.Duration
+	// endgameLive, when positive, replaces endgamePoints: the tests use
+	// a small one to check the proof-number search and its knowledge on
+	// positions the endgame search would otherwise take whole.
+	endgameLive int
 }
 
 // Result is the value of a solved position.
@@ -140,12 +156,17 @@ func Solve(ctx context.Context, b *board.Board, opt Options) (Result, error) {
 		start:    time.Now(),
 		progress: opt.Progress,
 		every:    every,
+		egLive:   endgamePoints,
+	}
+	if opt.endgameLive > 0 {
+		s.egLive = opt.endgameLive
 	}
 	s.lastReport = s.start
 	if rules.Game == board.NoGo {
 		s.reserves = newReserves(b)
 		s.regions = newRegionValues(b, maxRegion, 0, min(bits-2, 20))
-		s.endgame = newEndgame(s.regions, min(bits-2, 22))
+		s.endgame = newEndgame(s.regions, min(bits-1, 24))
+		s.endgame.poll = s.checkpoint
 	}
 	res := Result{Move: board.Pass}
 	pn, dn, ok, _ := s.evaluate()
@@ -192,6 +213,8 @@ type solver struct {
 	rootPN     int64
 	rootDN     int64
 	mirrorBuf  [8]board.Point
+	// egLive is the most live points of a position for the endgame search.
+	egLive int
 }
 
 func (s *solver) stats(pn, dn int64) Stats {
@@ -259,6 +282,17 @@ func (s *solver) evaluateNoGo() (pn, dn int64, ok bool, mobility int) {
 	if mobility == 0 {
 		return inf, 0, true, 0
 	}
+	live := bits.OnesCount64(st.live)
+	if live <= s.egLive {
+		// Neither the reserve count nor the regions' values pay here:
+		// the count left the endgame's position counts on 4×4, 3×6,
+		// 2×9 and 4×5 unchanged, and the values cost more time than
+		// the search they save.
+		if s.endgame.wins(bs[0], ws[0], st.lb, st.lw, me, s.endgame.stonesKey(bs[0], ws[0]), 0) {
+			return 0, inf, true, mobility
+		}
+		return inf, 0, true, mobility
+	}
 	// Eyes and separate regions appear late; earlier the count costs
 	// more than it saves.
 	if 2*bits.OnesCount64(st.empty) > b.NumPoints() {
@@ -269,13 +303,6 @@ func (s *solver) evaluateNoGo() (pn, dn int64, ok bool, mobility int) {
 	}
 	if win, ok := s.regions.settleState(&st, me, 0); ok {
 		if win {
-			return 0, inf, true, mobility
-		}
-		return inf, 0, true, mobility
-	}
-	if bits.OnesCount64(st.live) <= endgamePoints {
-		bs, ws := b.Stones(board.Black), b.Stones(board.White)
-		if s.endgame.wins(bs[0], ws[0], me, s.endgame.stonesKey(bs[0], ws[0]), 0) {
 			return 0, inf, true, mobility
 		}
 		return inf, 0, true, mobility
@@ -306,12 +333,51 @@ func (s *solver) candidates(depth int) []board.Point {
 			moves = forced
 		}
 	}
+	if s.regions != nil {
+		s.orderNoGo(moves)
+	}
 	s.movesBuf[depth] = moves
 	return moves
 }
 
+// orderNoGo sorts NoGo moves by the number of replies each leaves the
+// opponent, fewest first: expansion stops at the first child proven lost
+// for the opponent, and such moves are the likeliest. On NoGo 4×5 it cut
+// endgame positions by 10% (13.1M to 11.8M).
+func (s *solver) orderNoGo(moves []board.Point) {
+	bs, ws := s.b.Stones(board.Black), s.b.Stones(board.White)
+	black, white := bs[0], ws[0]
+	me := s.b.ToMove()
+	var score [MaxPoints]int
+	for i, m := range moves {
+		nb, nw := black, white
+		if me == board.Black {
+			nb |= 1 << uint(m)
+		} else {
+			nw |= 1 << uint(m)
+		}
+		lb, lw := s.regions.legal(nb, nw)
+		replies := lw
+		if me == board.White {
+			replies = lb
+		}
+		sc := bits.OnesCount64(replies)
+		j := i
+		for j > 0 && score[j-1] > sc {
+			moves[j], score[j] = moves[j-1], score[j-1]
+			j--
+		}
+		moves[j], score[j] = m, sc
+	}
+}
+
 // expand fills the children of the current position, merging symmetric
-// ones and scoring each from the table, the rules or its mobility.
+// ones and scoring each from the table, the rules or its mobility. It
+// stops at the first child that is a loss for the opponent: the node is
+// then proven, and the children left need no evaluation, which at the
+// endgame's size is a full search each. (Probing the table for every
+// child before evaluating any found almost no more such children and cost
+// more time.)
 func (s *solver) expand(depth int) []child {
 	for len(s.kids) <= depth {
 		s.kids = append(s.kids, make([]child, 0, MaxPoints))
@@ -353,7 +419,11 @@ func (s *solver) expand(depth int) []child {
 		}
 		_ = b.Undo()
 		kids = append(kids, c)
-		if m == mirror && c.dn != 0 && c.pn != 0 {
+		if c.dn == 0 {
+			kids[0], kids[len(kids)-1] = kids[len(kids)-1], kids[0]
+			break
+		}
+		if m == mirror && c.pn != 0 {
 			// Try the mirror reply first.
 			kids[len(kids)-1].dn = 1
 			kids[0], kids[len(kids)-1] = kids[len(kids)-1], kids[0]
@@ -442,6 +512,11 @@ func (s *solver) mid(key uint64, thpn, thdn int64, depth int) (int64, int64) {
 		_ = s.b.Play(k.move)
 		cpn, cdn := s.mid(k.key, cthpn, cthdn, depth+1)
 		_ = s.b.Undo()
+		if s.err != nil {
+			// A stopped search returns meaningless numbers; keep the
+			// last ones, which the caller reports.
+			break
+		}
 		// The recursive call reused deeper buffers only; ours is intact.
 		kids = s.kids[depth]
 		kids[best].pn, kids[best].dn = cpn, cdn

@@ -52,32 +52,41 @@ func positionKey(b *board.Board) string {
 
 // checkSolve solves b and compares with the reference, including that the
 // reported winning move wins.
-func checkSolve(t *testing.T, name string, b *board.Board, memo map[string]bool) Result {
+//
+// NoGo positions are solved twice: as the solver runs, where the endgame
+// search takes most of a small board, and with an endgame limit of 4 live
+// points, so that the proof-number search and its knowledge see them too.
+func checkSolve(t *testing.T, name string, b *board.Board, memo map[string]bool) {
 	t.Helper()
-	res, err := Solve(context.Background(), b, Options{TTBits: 16})
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
 	want := minimax(b, memo)
-	if res.Win != want {
-		t.Fatalf("%s: solver says win=%v, minimax %v\n%s", name, res.Win, want, b)
+	limits := []int{0}
+	if b.Rules().Game == board.NoGo {
+		limits = append(limits, 4)
 	}
-	mover := b.ToMove()
-	if (res.Winner == mover) != want {
-		t.Fatalf("%s: winner %v inconsistent with win=%v", name, res.Winner, want)
-	}
-	if want {
-		if err := b.Play(res.Move); err != nil {
-			t.Fatalf("%s: winning move %s: %v", name, b.PointName(res.Move), err)
+	for _, live := range limits {
+		res, err := Solve(context.Background(), b, Options{TTBits: 16, endgameLive: live})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		if minimax(b, memo) {
-			t.Fatalf("%s: move %s does not win\n%s", name, b.PointName(res.Move), b)
+		name := fmt.Sprintf("%s (endgame limit %d)", name, live)
+		if res.Win != want {
+			t.Fatalf("%s: solver says win=%v, minimax %v\n%s", name, res.Win, want, b)
 		}
-		_ = b.Undo()
-	} else if res.Move != board.Pass {
-		t.Fatalf("%s: losing position reports move %s", name, b.PointName(res.Move))
+		if (res.Winner == b.ToMove()) != want {
+			t.Fatalf("%s: winner %v inconsistent with win=%v", name, res.Winner, want)
+		}
+		if want {
+			if err := b.Play(res.Move); err != nil {
+				t.Fatalf("%s: winning move %s: %v", name, b.PointName(res.Move), err)
+			}
+			if minimax(b, memo) {
+				t.Fatalf("%s: move %s does not win\n%s", name, b.PointName(res.Move), b)
+			}
+			_ = b.Undo()
+		} else if res.Move != board.Pass {
+			t.Fatalf("%s: losing position reports move %s", name, b.PointName(res.Move))
+		}
 	}
-	return res
 }
 
 func TestEmptyBoardsAgainstMinimax(t *testing.T) {
@@ -172,6 +181,30 @@ func TestCancelAndProgress(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("cancellation took %v", d)
+	}
+}
+
+// TestCancelInEndgame cancels a search that the endgame search takes
+// whole: it must notice within its polling interval.
+func TestCancelInEndgame(t *testing.T) {
+	b, _ := board.New(4, 4, board.Rules{Game: board.NoGo})
+	for _, m := range []string{"A1", "D4"} {
+		p, _ := b.ParsePoint(m)
+		_ = b.Play(p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reports := 0
+	res, err := Solve(ctx, b, Options{TTBits: 16, endgameLive: 16, ProgressEvery: time.Nanosecond, Progress: func(Stats) {
+		reports++
+		cancel()
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context canceled", err)
+	}
+	if reports != 1 || res.Nodes != 0 || res.EndgameNodes < pollEvery || res.EndgameNodes > 2*pollEvery {
+		t.Fatalf("%d reports, %d nodes, %d endgame positions; want 1 report from the endgame search, after %d positions",
+			reports, res.Nodes, res.EndgameNodes, pollEvery)
 	}
 }
 
