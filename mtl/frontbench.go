@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/trident-lab/trident/nn"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -13,6 +14,11 @@ import (
 // (MultiFashion or MultiMNIST) with one network, as Lin et al. (2019) and
 // Sener and Koltun (2018) do, and records each run's per-task test
 // accuracy: points of the trade-off between the tasks.
+//
+// Every epoch is scored on the source's validation split (the mean over
+// tasks of the validation accuracy, Score) and the run is tested with the
+// weights of its best epoch, so a run that overfits late is not reported
+// at its last epoch; the test split never takes part in the choice.
 type FrontBench struct {
 	Data      string   // multifashion or multimnist (optionally :DIR)
 	Arch      string   // image architecture, shared-bottom by default
@@ -21,20 +27,52 @@ type FrontBench struct {
 	Epochs    int
 	BatchSize int
 	LR        float64
-	Seed      uint64
+	// Schedule, if set, gives Adam's learning rate for each epoch (counted
+	// from 0) in place of the constant LR.
+	Schedule nn.Schedule
+	Seed     uint64
 	// Seeds is how many seeds each method runs with (Seed, Seed+1, ...;
-	// 0 means 1). A seed sets the training overlays (which item is paired
-	// with which), the initialization and the shuffling; every run is
-	// tested on the same overlays, those of Seed.
+	// 0 means 1). A seed sets the training and validation overlays (which
+	// item is paired with which), the initialization and the shuffling;
+	// every run is tested on the same overlays, those of Seed.
 	Seeds int
+	// OnEpoch, if set, is called after every epoch of every run.
+	OnEpoch func(method string, seed uint64, e FrontEpoch)
 }
 
 // FrontPoint is one training run's result.
 type FrontPoint struct {
-	Method   string    `json:"method"`
-	Seed     uint64    `json:"seed"`
-	Accuracy []float64 `json:"accuracy"` // per task, on the test split
-	Seconds  float64   `json:"seconds"`
+	Method string `json:"method"`
+	Seed   uint64 `json:"seed"`
+	// Accuracy is per task, on the test split, with the weights of
+	// BestEpoch.
+	Accuracy []float64 `json:"accuracy"`
+	// BestEpoch (counted from 1) had the best validation score; Val is
+	// its per-task validation accuracy.
+	BestEpoch int          `json:"best_epoch"`
+	Val       []float64    `json:"val"`
+	Epochs    []FrontEpoch `json:"epochs,omitempty"`
+	Seconds   float64      `json:"seconds"`
+}
+
+// FrontEpoch is the state of a run after one epoch. Test accuracy is
+// recorded for every epoch to show what the validation choice gains or
+// loses; it is not used to choose.
+type FrontEpoch struct {
+	Epoch int       `json:"epoch"` // counted from 1
+	LR    float64   `json:"lr"`
+	Val   []float64 `json:"val"`
+	Test  []float64 `json:"test"`
+}
+
+// MGDAUBSchedule is the learning-rate schedule of Sener and Koltun's
+// training script (multi_task/train_multi_task.py in
+// intel-isl/MultiObjectiveOptimization): the rate is multiplied by 0.85
+// before every tenth epoch, so epochs 10–19 (counted from 1) run at
+// 0.85·lr and epoch 100 at 0.85¹⁰·lr ≈ 0.2·lr.
+func MGDAUBSchedule(lr float64) nn.Schedule {
+	decay := nn.StepDecay(lr, 10, 0.85)
+	return func(epoch int) float64 { return decay(epoch + 1) }
 }
 
 // Run trains one network per method and seed and evaluates it. It goes
@@ -56,6 +94,9 @@ func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]Fron
 		if err != nil {
 			return nil, err
 		}
+		if sp.Val == nil || sp.Val.Rows == 0 {
+			return nil, fmt.Errorf("mtl: %s has no validation split to choose the epoch on", fb.Data)
+		}
 		if test == nil {
 			test = sp.Test
 		}
@@ -64,26 +105,9 @@ func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]Fron
 			train = train.Slice(0, fb.TrainRows)
 		}
 		for _, name := range fb.Methods {
-			start := time.Now()
-			net, err := NewNetwork(Config{Arch: arch}, train, seed)
+			p, err := fb.runOne(ctx, arch, name, seed, train, sp.Val, test)
 			if err != nil {
-				return nil, err
-			}
-			method, err := NewMethod(name, len(train.Tasks), seed)
-			if err != nil {
-				return nil, err
-			}
-			tr, err := NewTrainer(net, method, TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: seed})
-			if err != nil {
-				return nil, err
-			}
-			if err := tr.Run(ctx, train, nil); err != nil {
 				return nil, fmt.Errorf("%s, seed %d: %w", name, seed, err)
-			}
-			m := Evaluate(net, test, 2000)
-			p := FrontPoint{Method: name, Seed: seed, Seconds: time.Since(start).Seconds()}
-			for _, tm := range m {
-				p.Accuracy = append(p.Accuracy, tm.Accuracy)
 			}
 			points = append(points, p)
 			if progress != nil {
@@ -92,6 +116,53 @@ func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]Fron
 		}
 	}
 	return points, nil
+}
+
+// runOne trains one network with method name, keeping the weights of the
+// epoch with the best validation score, and tests them.
+func (fb FrontBench) runOne(ctx context.Context, arch, name string, seed uint64, train, val, test *Dataset) (FrontPoint, error) {
+	start := time.Now()
+	p := FrontPoint{Method: name, Seed: seed}
+	net, err := NewNetwork(Config{Arch: arch}, train, seed)
+	if err != nil {
+		return p, err
+	}
+	method, err := NewMethod(name, len(train.Tasks), seed)
+	if err != nil {
+		return p, err
+	}
+	opt := TrainOptions{Epochs: fb.Epochs, BatchSize: fb.BatchSize, LR: fb.LR, Seed: seed, KeepBest: true, Schedule: fb.Schedule}
+	var tr *Trainer
+	opt.OnEpoch = func(rec EpochRecord) error {
+		e := FrontEpoch{Epoch: rec.Epoch + 1, LR: tr.Opt.LR(), Val: accuracies(rec.Val), Test: accuracies(Evaluate(net, test, 2000))}
+		p.Epochs = append(p.Epochs, e)
+		if fb.OnEpoch != nil {
+			fb.OnEpoch(name, seed, e)
+		}
+		return nil
+	}
+	if tr, err = NewTrainer(net, method, opt); err != nil {
+		return p, err
+	}
+	if err := tr.Run(ctx, train, val); err != nil {
+		return p, err
+	}
+	if tr.BestAt < 0 {
+		return p, fmt.Errorf("mtl: no epoch was scored on validation")
+	}
+	p.BestEpoch = tr.BestAt + 1
+	p.Val = p.Epochs[tr.BestAt].Val
+	p.Accuracy = accuracies(Evaluate(net, test, 2000))
+	p.Seconds = time.Since(start).Seconds()
+	return p, nil
+}
+
+func accuracies(m []TaskMetrics) []float64 {
+	out := make([]float64, len(m))
+	for i, tm := range m {
+		out[i] = tm.Accuracy
+	}
+	return out
 }
 
 // FrontSummary is one method's accuracy over seeds and its comparison with

@@ -1,7 +1,9 @@
 package mtl
 
 import (
+	"context"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -116,5 +118,140 @@ func TestSummarizeFrontErrors(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// writeFakeDigits writes MNIST-format train and t10k files to a temporary
+// directory. Every image is one flat grey level, unique over both files
+// (train images 101.., test images 1..), so the level of an overlay's
+// corners tells which two images it was built from.
+func writeFakeDigits(t *testing.T, nTrain, nTest int) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(prefix string, n, first int) {
+		img := make([]byte, n*784)
+		lab := make([]byte, n)
+		for i := 0; i < n; i++ {
+			for k := 0; k < 784; k++ {
+				img[i*784+k] = byte(first + i)
+			}
+			lab[i] = byte(i % 10)
+		}
+		writeIDX(t, filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), []int{n, 28, 28}, img)
+		writeIDX(t, filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), []int{n}, lab)
+	}
+	write("train", nTrain, 101)
+	write("t10k", nTest, 1)
+	return dir
+}
+
+// sourceImages returns the grey levels of the images an overlay set was
+// built from: output pixel (0, 0) covers only the left item's part of the
+// 36×36 canvas, pixel (23, 23) only the right item's.
+func sourceImages(d *Dataset) map[int]bool {
+	out := map[int]bool{}
+	for r := 0; r < d.Rows; r++ {
+		px := d.Dense[r*784 : (r+1)*784]
+		out[int(math.Round(float64(px[0])*255))] = true
+		out[int(math.Round(float64(px[23*28+23])*255))] = true
+	}
+	return out
+}
+
+// TestMultiDigitSplitsDisjoint checks that no digit image is in two of
+// train, validation and test, also across seeds (the front benchmark tests
+// every seed on the first seed's test overlays).
+func TestMultiDigitSplitsDisjoint(t *testing.T) {
+	dir := writeFakeDigits(t, 60, 40)
+	sp1, err := OpenSource("multimnist:"+dir, SourceOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp2, err := OpenSource("multimnist:"+dir, SourceOptions{Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp1.Val.Rows != 20 || sp1.Test.Rows != 20 || sp1.Train.Rows != 60 {
+		t.Fatalf("rows train %d val %d test %d, want 60, 20, 20", sp1.Train.Rows, sp1.Val.Rows, sp1.Test.Rows)
+	}
+	train, test := sourceImages(sp1.Train), sourceImages(sp1.Test)
+	for name, val := range map[string]map[int]bool{"seed 1": sourceImages(sp1.Val), "seed 2": sourceImages(sp2.Val)} {
+		for g := range val {
+			if g < 1 || g > 40 {
+				t.Errorf("%s: validation uses image %d, not a test-file image", name, g)
+			}
+			if test[g] {
+				t.Errorf("%s: image %d is in validation and in seed 1's test overlays", name, g)
+			}
+		}
+	}
+	for g := range train {
+		if g <= 40 {
+			t.Errorf("training overlays use test-file image %d", g)
+		}
+	}
+	// The left items alone cover each half: every test-file image is used.
+	if n := len(sourceImages(sp1.Val)) + len(test); n < 40 {
+		t.Errorf("validation and test use %d of the 40 test-file images", n)
+	}
+}
+
+func TestMGDAUBSchedule(t *testing.T) {
+	s := MGDAUBSchedule(1e-3)
+	for _, tc := range []struct {
+		epoch int // counted from 0
+		want  float64
+	}{{0, 1e-3}, {8, 1e-3}, {9, 0.85e-3}, {18, 0.85e-3}, {19, 0.85 * 0.85e-3}, {99, 1e-3 * math.Pow(0.85, 10)}} {
+		if got := s(tc.epoch); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("epoch %d: rate %g, want %g", tc.epoch, got, tc.want)
+		}
+	}
+}
+
+// TestFrontBenchBestEpoch runs a short benchmark on fake digits and checks
+// that each run is tested with the weights of its best validation epoch
+// (the first of equals), that the schedule set Adam's rate each epoch, and
+// that the test accuracy reported is the one measured at that epoch.
+func TestFrontBenchBestEpoch(t *testing.T) {
+	dir := writeFakeDigits(t, 120, 80)
+	sched := func(epoch int) float64 { return 0.02 / float64(epoch+1) }
+	var seen int
+	fb := FrontBench{Data: "multimnist:" + dir, Methods: []string{"ew", "mgda-ub"}, Epochs: 6, BatchSize: 16, LR: 0.02, Schedule: sched, Seed: 3,
+		OnEpoch: func(string, uint64, FrontEpoch) { seen++ }}
+	points, err := fb.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != 12 {
+		t.Errorf("OnEpoch called %d times, want 12", seen)
+	}
+	stopped := false
+	for _, p := range points {
+		stopped = stopped || p.BestEpoch < len(p.Epochs)
+		if len(p.Epochs) != 6 {
+			t.Fatalf("%s: %d epochs recorded, want 6", p.Method, len(p.Epochs))
+		}
+		best, bestScore := 0, math.Inf(-1)
+		for i, e := range p.Epochs {
+			if e.Epoch != i+1 || math.Abs(e.LR-sched(i)) > 1e-12 {
+				t.Errorf("%s: record %d is epoch %d at rate %g, want epoch %d at %g", p.Method, i, e.Epoch, e.LR, i+1, sched(i))
+			}
+			if s := (e.Val[0] + e.Val[1]) / 2; s > bestScore {
+				best, bestScore = i+1, s
+			}
+		}
+		if p.BestEpoch != best {
+			t.Errorf("%s: chose epoch %d, validation is best at %d", p.Method, p.BestEpoch, best)
+		}
+		at := p.Epochs[p.BestEpoch-1]
+		for k := range p.Accuracy {
+			if p.Accuracy[k] != at.Test[k] || p.Val[k] != at.Val[k] {
+				t.Errorf("%s task %d: reported test %g val %g, measured at epoch %d test %g val %g",
+					p.Method, k, p.Accuracy[k], p.Val[k], p.BestEpoch, at.Test[k], at.Val[k])
+			}
+		}
+	}
+	if !stopped {
+		t.Fatal("every run was best at its last epoch, so this run cannot tell the best epoch from the last")
 	}
 }

@@ -24,6 +24,9 @@ type TrainOptions struct {
 	// KeepBest restores, when Run returns, the weights of the epoch with
 	// the best validation score.
 	KeepBest bool `json:"keep_best"`
+	// Schedule, if set, gives the Adam learning rate of each epoch
+	// (counted from 0); LR is then only checked to be positive.
+	Schedule nn.Schedule `json:"-"`
 	// OnEpoch, if set, is called after each epoch with its record; an error
 	// stops training (a checkpoint writer uses it).
 	OnEpoch func(EpochRecord) error `json:"-"`
@@ -121,6 +124,9 @@ func (t *Trainer) Run(ctx context.Context, train, val *Dataset) error {
 
 func (t *Trainer) runEpoch(ctx context.Context, train, val *Dataset) (EpochRecord, error) {
 	start := time.Now()
+	if t.Options.Schedule != nil {
+		t.Opt.SetLR(t.Options.Schedule(t.Epoch))
+	}
 	rng := rand.New(rand.NewPCG(t.Options.Seed, uint64(t.Epoch)))
 	perm := rng.Perm(train.Rows)
 	bs := t.Options.BatchSize
