@@ -262,60 +262,52 @@ func (po *Playout) place(c Color, p Point) {
 	po.legal[White].Clear(p)
 
 	pw, pbit := int(p>>6), uint64(1)<<(uint(p)&63)
-	// The new stone's liberties are its empty neighbours; p's set was
-	// empty, since only groups' sets ever gain points.
+	// The new stone's liberties are its empty neighbours, as many as the
+	// count in p's state (which the stone did not change); p's set was
+	// empty, since only groups' sets ever gain points. Counted from the
+	// state, not the set: a population count in this loop costs a
+	// feature test whose fallback call makes the loop spill.
 	own := po.libSet(p)
 	nbrSet := &po.nbrSets[p]
-	n := 0
+	n := int(cp.state >> 8 & 0xff)
 	for i := range own {
-		w := nbrSet[i] & po.empty[i]
-		own[i] = w
-		n += onesCount(w)
+		own[i] = nbrSet[i] & po.empty[i]
 	}
 	// Every neighbour is handled the same way, without a branch on its
-	// colour (as good as random in a playout): each neighbouring group
-	// loses p from its liberty set. Empty points and the sentinel are their
-	// own roots with empty sets, so for them that is a no-op; a group seen
-	// twice has lost p already, so it is counted and listed once. No
-	// shift by a variable count either: on amd64 these tie up one register
-	// and make the loop spill.
-	var groups [4]Point
-	// stifled lists the empty neighbours left with no empty neighbour:
-	// their legality needs a new look at the end.
-	var stifled [4]Point
-	// ng and ns stay below 4 (and 8 for slicing): the masks on them only
-	// let the compiler drop its bounds checks.
-	ng, ns := 0, 0
+	// colour (as good as random in a playout), by touch and loseLib: each
+	// neighbouring group loses p from its liberty set. Empty points and
+	// the sentinel are their own roots with empty sets, so for them that
+	// is a no-op; a group seen twice has lost p already, so it is counted
+	// and flagged once. Written out four times rather than looped: with
+	// constant neighbour indices what touch reports packs into masks by
+	// constant shifts, and the loop's counters no longer spill to the
+	// stack around every neighbour.
 	delta := stoneDelta(c)
-	libs := &po.libs
-	for _, q := range nb {
-		cq := &cells[q]
-		st := cq.state - delta
-		cq.state = st
-		stifled[ns&3] = q
-		ns += b2i(st&0xffff == 0)
-		// An empty neighbour left with exactly one neighbour that is not
-		// c's has just become an almost-eye of c. (One left with none is
-		// a true eye: it stops being an almost-eye, but all its
-		// neighbours are stones, whose counts nothing reads.) Rare, so a
-		// branch.
-		if almostEye(st, c) {
-			po.eyeAround(q, 1<<eyeShift(c))
-		}
-		r := cq.root
-		w := &libs[r][pw]
-		had := b2i(*w&pbit != 0)
-		*w &^= pbit
-		cells[r].nlibs -= int16(had)
-		groups[ng&3] = r
-		ng += had
+	var groups [4]Point
+	var f0, f1, f2, f3 uint
+	groups[0], f0 = po.touch(nb[0], delta)
+	f0 |= po.loseLib(groups[0], pw, pbit)
+	groups[1], f1 = po.touch(nb[1], delta)
+	f1 |= po.loseLib(groups[1], pw, pbit)
+	groups[2], f2 = po.touch(nb[2], delta)
+	f2 |= po.loseLib(groups[2], pw, pbit)
+	groups[3], f3 = po.touch(nb[3], delta)
+	f3 |= po.loseLib(groups[3], pw, pbit)
+	flags := f0 | f1<<1 | f2<<2 | f3<<3
+	// Empty neighbours that became almost-eyes of c. (One left with no
+	// neighbour that is not c's is a true eye: it stops being an
+	// almost-eye, but all its neighbours are stones, whose counts
+	// nothing reads.)
+	for m := flags >> touchEye & 0xf; m != 0; m &= m - 1 {
+		po.eyeAround(nb[bits.TrailingZeros(m)&3], 1<<eyeShift(c))
 	}
-	// Split the groups by masks, not branches: c's groups merge with the
-	// stone; opponent groups the stone put in atari have a last liberty
-	// whose legality changes.
+	// Split the groups that lost p by masks, not branches: c's groups
+	// merge with the stone; opponent groups the stone put in atari have a
+	// last liberty whose legality changes.
 	friends, atari := uint(0), uint(0)
-	for i, r := range groups[:ng&7] {
-		cr := &cells[r]
+	for m := flags >> touchGroup & 0xf; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros(m) & 3
+		cr := &cells[groups[i]]
 		mine := b2i(uint8(cr.state) == uint8(c))
 		friends |= uint(mine) << i
 		atari |= uint((1-mine)&b2i(cr.nlibs == 1)) << i
@@ -346,9 +338,41 @@ func (po *Playout) place(c Color, p Point) {
 	}
 	// An empty neighbour that still touches another empty point still
 	// breathes for both players; any atari next to it was refreshed above.
-	for _, q := range stifled[:ns&7] {
-		po.refresh(q)
+	for m := flags >> touchStifled & 0xf; m != 0; m &= m - 1 {
+		po.refresh(nb[bits.TrailingZeros(m)&3])
 	}
+}
+
+// What touch reports about a neighbour, one bit each at these offsets,
+// spaced so that place can pack the four neighbours' reports side by side.
+const (
+	touchStifled = 0 // an empty point left with no empty neighbour
+	touchEye     = 4 // an empty point that just became an almost-eye of the mover
+	touchGroup   = 8 // the first neighbour of a group that had p as a liberty
+)
+
+// touch applies a stone to its neighbour q's counts (delta is stoneDelta
+// of the stone's colour) and returns q's root and q's stifled and eye
+// bits.
+func (po *Playout) touch(q Point, delta uint32) (Point, uint) {
+	cq := &po.cells[q]
+	st := cq.state - delta
+	cq.state = st
+	// almostEye of the mover, whose not-own count is delta's upper bit.
+	own := delta &^ (1 << 8)
+	eye := b2i(st&(0xff|own*0xff) == own)
+	return cq.root, uint(b2i(st&0xffff == 0))<<touchStifled | uint(eye)<<touchEye
+}
+
+// loseLib takes the stone's point, whose liberty word is pw and bit pbit,
+// from the liberties of the group rooted at r, and returns its group bit:
+// set if the group had it.
+func (po *Playout) loseLib(r Point, pw int, pbit uint64) uint {
+	w := &po.libs[r][pw]
+	had := b2i(*w&pbit != 0)
+	*w &^= pbit
+	po.cells[r].nlibs -= int16(had)
+	return uint(had) << touchGroup
 }
 
 // refresh recomputes both players' legality of the empty point q from its

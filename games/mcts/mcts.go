@@ -536,13 +536,9 @@ func (t *Tree) grow(n *node, moves []board.Point) {
 func (w *worker) selectChild(n *node, ch []node) *node {
 	cfg := &w.t.cfg
 	// UCB's exploration term c·√(ln N / n) is c·√(ln N) · 1/√n: the first
-	// factor once per node, the second and the reciprocals of the means
-	// from tables for the small counts that most children have.
+	// factor once per node, the second from a table for the small counts
+	// that most children have.
 	explore := cfg.Exploration * sqrtLog(n.visits.Load())
-	b2 := 4 * cfg.RAVEBias * cfg.RAVEBias
-	rave := !cfg.NoRAVE
-	var best *node
-	bestV := math.Inf(-1)
 	// Children are scanned from a random start so that ties go to a random
 	// child, which keeps threads from piling onto one of them: the slice
 	// from start, then the one before it.
@@ -550,33 +546,36 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 	if len(ch) > 1 {
 		start = w.s.intn(len(ch))
 	}
+	if cfg.NoRAVE {
+		return selectUCT(ch, start, explore)
+	}
+	b2 := 4 * cfg.RAVEBias * cfg.RAVEBias
+	var best *node
+	bestV := math.Inf(-1)
 	for _, part := range [2][]node{ch[start:], ch[:start]} {
 		for i := range part {
 			c := &part[i]
-			// Branch-free, since whether a child has visits or AMAF
-			// samples is a coin toss for the branch predictor: at zero
-			// visits the table gives a mean of 0 plus the first-play
-			// urgency, and an exploration factor of 1; at zero samples β
-			// is 0, and at zero visits with samples it is 1, so q is then
-			// the AMAF mean.
+			// With n visits of W wins and ñ AMAF samples of A wins (both
+			// × scale), the blended mean ((1−β)·W/n + β·A/ñ)/scale with
+			// β = ñ/(n+ñ+b²nñ) is, over one denominator,
+			//
+			//	(W·(1+b²ñ) + A) / scale / (n + ñ + b²nñ)
+			//
+			// one division, where the two means and β take three (the
+			// means come from a table only for small counts, and the
+			// root's children have thousands of AMAF samples). The same
+			// expression is right without visits (β = 1: the AMAF mean)
+			// and without samples (β = 0). With neither, z = 1 makes it
+			// the first-play urgency over 1. Branch-free, since whether a
+			// child has visits or samples is a coin toss for the branch
+			// predictor.
 			visits := c.visits.Load()
-			mean, rs, first := ucbFactors(visits)
-			q := float64(c.wins.Load())*mean + first
-			u := explore * rs
-			if rave {
-				av, aw := amafStats(c.amaf.Load())
-				amean, _, _ := ucbFactors(int64(av))
-				aq := float64(aw) * amean
-				fv, fa := float64(visits), float64(av)
-				// The denominator is at least 1 unless both counts are
-				// 0, when 1 is added: β is then 0/1. This is
-				// max(denominator, 1) without the NaN and signed-zero
-				// cases of the builtin max, which cost more than the
-				// rest of the formula.
-				beta := fa / (fv + fa + b2*fv*fa + float64(b2i(visits|int64(av) == 0)))
-				q += beta * (aq - q)
-			}
-			if v := q + u; v > bestV {
+			av, aw := amafStats(c.amaf.Load())
+			fv, fa := float64(visits), float64(av)
+			z := float64(b2i(visits|int64(av) == 0))
+			num := (float64(c.wins.Load())*(1+b2*fa)+float64(aw))*(1.0/scale) + firstPlay*z
+			q := num / (fv + fa + b2*fv*fa + z)
+			if v := q + explore*recipSqrt(visits); v > bestV {
 				best, bestV = c, v
 			}
 		}
@@ -584,8 +583,26 @@ func (w *worker) selectChild(n *node, ch []node) *node {
 	return best
 }
 
-// tableSize bounds the counts whose factors come from ucbTable; larger
-// ones, rare outside the root, are computed.
+// selectUCT is selectChild without RAVE: plain UCB1 with first-play
+// urgency, scanning ch from start. Its means come from the table, with
+// no division for the small counts most children have.
+func selectUCT(ch []node, start int, explore float64) *node {
+	var best *node
+	bestV := math.Inf(-1)
+	for _, part := range [2][]node{ch[start:], ch[:start]} {
+		for i := range part {
+			c := &part[i]
+			mean, rs, first := ucbFactors(c.visits.Load())
+			if v := float64(c.wins.Load())*mean + first + explore*rs; v > bestV {
+				best, bestV = c, v
+			}
+		}
+	}
+	return best
+}
+
+// tableSize bounds the counts whose factors come from ucbTable and
+// sqrtLogTable; larger ones, rare outside the root, are computed.
 const tableSize = 1024
 
 // firstPlay is the mean given to a child without visits: first-play
@@ -593,8 +610,9 @@ const tableSize = 1024
 const firstPlay = 1.1
 
 // ucbRow is what selectChild needs of a count n: the factor (1/n)/scale
-// that turns wins × scale into a mean, 1/√n, and the first-play urgency;
-// at n = 0, 0, 1 and firstPlay, and the urgency is 0 for n > 0.
+// that turns wins × scale into a mean (plain UCT), 1/√n, and the
+// first-play urgency; at n = 0, 0, 1 and firstPlay, and the urgency is 0
+// for n > 0.
 type ucbRow struct{ mean, recipSqrt, first float64 }
 
 // ucbTable holds the rows of the counts below tableSize, one load away.
@@ -602,14 +620,6 @@ var ucbTable = func() (t [tableSize]ucbRow) {
 	t[0] = ucbRow{0, 1, firstPlay}
 	for n := 1; n < tableSize; n++ {
 		t[n] = ucbRow{1 / float64(n) / scale, 1 / math.Sqrt(float64(n)), 0}
-	}
-	return t
-}()
-
-// sqrtLogTable holds √(ln n) for n < tableSize.
-var sqrtLogTable = func() (t [tableSize]float64) {
-	for n := 2; n < tableSize; n++ {
-		t[n] = math.Sqrt(math.Log(float64(n)))
 	}
 	return t
 }()
@@ -622,6 +632,32 @@ func ucbFactors(n int64) (mean, recipSqrt, first float64) {
 	}
 	return 1 / float64(n) / scale, 1 / math.Sqrt(float64(n)), 0
 }
+
+// recipSqrtTable holds 1/√n for n < tableSize, and 1 at n = 0: the only
+// column of ucbTable that RAVE selection reads, packed into 8 KB rather
+// than every third word of 24 KB, which would crowd the L1 cache.
+var recipSqrtTable = func() (t [tableSize]float64) {
+	for n := range t {
+		t[n] = ucbTable[n].recipSqrt
+	}
+	return t
+}()
+
+// recipSqrt returns 1/√n for a count n ≥ 0, and 1 at n = 0.
+func recipSqrt(n int64) float64 {
+	if uint64(n) < tableSize {
+		return recipSqrtTable[n]
+	}
+	return 1 / math.Sqrt(float64(n))
+}
+
+// sqrtLogTable holds √(ln n) for n < tableSize.
+var sqrtLogTable = func() (t [tableSize]float64) {
+	for n := 2; n < tableSize; n++ {
+		t[n] = math.Sqrt(math.Log(float64(n)))
+	}
+	return t
+}()
 
 // sqrtLog returns √(ln n), and 0 for n ≤ 1.
 func sqrtLog(n int64) float64 {

@@ -32,7 +32,13 @@ type Scratch struct {
 	// lists[c] holds, for colour c, the empty points not yet known to be
 	// illegal for c; lists[c+2] holds c's NoGo reserve: points known legal
 	// for c and illegal for the opponent.
-	lists [5][]board.Point
+	//
+	// List k is lists[k][:lens[k]]. Fixed arrays and lengths rather
+	// than slices: dropping a point, the rollouts' most frequent list
+	// operation, then stores one integer, not a slice header whose
+	// pointer the garbage collector's write barrier must check.
+	lists [5][board.MaxPoints]board.Point
+	lens  [5]int
 	pos   [5][board.MaxPoints]int16
 	pts   []board.Point
 	// po is the NoGo playout position, reloaded for every rollout.
@@ -147,28 +153,29 @@ func outcome(me, winner board.Color) float64 {
 // reserves.
 func (s *Scratch) reset(empty board.Bitboard) {
 	const b, w = board.Black, board.White
-	s.lists[b] = empty.AppendPoints(s.lists[b][:0])
-	for i, p := range s.lists[b] {
+	// AppendPoints fills lists[b] in place: MaxPoints holds any board.
+	pts := empty.AppendPoints(s.lists[b][:0])
+	for i, p := range pts {
 		s.pos[b][p] = int16(i)
 	}
 	// White's list and positions start as Black's: copies, not a second
 	// walk (positions of points off the list are never trusted).
-	s.lists[w] = append(s.lists[w][:0], s.lists[b]...)
+	n := copy(s.lists[w][:], pts)
 	s.pos[w] = s.pos[b]
-	s.lists[b+2], s.lists[w+2] = s.lists[b+2][:0], s.lists[w+2][:0]
+	s.lens = [5]int{b: n, w: n}
 }
 
 // remove drops p from list k if it is there.
 func (s *Scratch) remove(k int, p board.Point) {
 	i := s.pos[k][p]
-	l := s.lists[k]
-	if int(i) >= len(l) || l[i] != p {
+	n := s.lens[k] - 1
+	if int(i) > n || s.lists[k][i] != p {
 		return
 	}
-	last := l[len(l)-1]
-	l[i] = last
+	last := s.lists[k][n]
+	s.lists[k][i] = last
 	s.pos[k][last] = i
-	s.lists[k] = l[:len(l)-1]
+	s.lens[k] = n
 }
 
 // removeAll drops an occupied point from every list.
@@ -181,17 +188,24 @@ func (s *Scratch) removeAll(p board.Point) {
 // take drops p, which must be there, from list k.
 func (s *Scratch) take(k int, p board.Point) {
 	i := s.pos[k][p]
-	l := s.lists[k]
-	last := l[len(l)-1]
-	l[i] = last
+	n := s.lens[k] - 1
+	last := s.lists[k][n]
+	s.lists[k][i] = last
 	s.pos[k][last] = i
-	s.lists[k] = l[:len(l)-1]
+	s.lens[k] = n
 }
 
+// add appends p, which must not be there, to list k.
 func (s *Scratch) add(k int, p board.Point) {
-	s.pos[k][p] = int16(len(s.lists[k]))
-	s.lists[k] = append(s.lists[k], p)
+	n := s.lens[k]
+	s.lists[k][n] = p
+	s.pos[k][p] = int16(n)
+	s.lens[k] = n + 1
 }
+
+// draw returns a uniformly random point of list k, which must not be
+// empty.
+func (s *Scratch) draw(k int) board.Point { return s.lists[k][s.intn(s.lens[k])] }
 
 // evaluateNoGo is Evaluate for NoGo, played on the scratch's Playout
 // position, where a legality test is a bit test.
@@ -242,9 +256,8 @@ func (r Rollout) evaluateNoGo(s *Scratch) float64 {
 // stays illegal for them.
 func (s *Scratch) pickAny(c board.Color) (board.Point, int, bool) {
 	k := int(c)
-	for len(s.lists[k]) > 0 {
-		l := s.lists[k]
-		p := l[s.intn(len(l))]
+	for s.lens[k] > 0 {
+		p := s.draw(k)
 		if s.po.IsLegalFor(c, p) {
 			return p, k, true
 		}
@@ -262,9 +275,8 @@ func (s *Scratch) pickNoGo(c board.Color) (board.Point, int, bool) {
 	k := int(c)
 	opp := c.Opponent()
 	plain, found := board.Pass, 0
-	for len(s.lists[k]) > 0 {
-		l := s.lists[k]
-		p := l[s.intn(len(l))]
+	for s.lens[k] > 0 {
+		p := s.draw(k)
 		if !po.IsLegalFor(c, p) {
 			s.take(k, p)
 			continue
@@ -288,9 +300,8 @@ func (s *Scratch) pickNoGo(c board.Color) (board.Point, int, bool) {
 	if plain != board.Pass {
 		return plain, k, true
 	}
-	for len(s.lists[k+2]) > 0 {
-		l := s.lists[k+2]
-		p := l[s.intn(len(l))]
+	for s.lens[k+2] > 0 {
+		p := s.draw(k + 2)
 		if po.IsLegalFor(c, p) {
 			return p, k + 2, true
 		}
@@ -305,9 +316,8 @@ func (s *Scratch) pickNoGo(c board.Color) (board.Point, int, bool) {
 // stays illegal for them (Evaluate starts the lists again after a capture).
 func (r Rollout) pick(b *board.Board, s *Scratch, c board.Color) (board.Point, bool) {
 	k := int(c)
-	for tries := 0; len(s.lists[k]) > 0; tries++ {
-		l := s.lists[k]
-		p := l[s.intn(len(l))]
+	for tries := 0; s.lens[k] > 0; tries++ {
+		p := s.draw(k)
 		if !b.IsLegalFor(c, p) {
 			s.take(k, p)
 			continue
