@@ -316,8 +316,14 @@ func validateArch(cfg Config, tasks []Task, image, categorical bool, prefix stri
 			return fmt.Errorf("%s%s: %d, want 0 to %d", prefix, f.field, f.n, f.limit)
 		}
 	}
+	if !(cfg.Dropout >= 0 && cfg.Dropout < 1) {
+		return fmt.Errorf("%sDropout: %g, want 0 ≤ p < 1", prefix, cfg.Dropout)
+	}
 	if image {
 		return nil
+	}
+	if cfg.Dropout != 0 {
+		return fmt.Errorf("%sDropout: %g, but only image networks have dropout", prefix, cfg.Dropout)
 	}
 	if len(cfg.Hidden) == 0 {
 		return fmt.Errorf("%sHidden: %s needs at least one hidden layer", prefix, cfg.Arch)

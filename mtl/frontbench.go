@@ -30,7 +30,10 @@ type FrontBench struct {
 	// Schedule, if set, gives Adam's learning rate for each epoch (counted
 	// from 0) in place of the constant LR.
 	Schedule nn.Schedule
-	Seed     uint64
+	// Dropout is the network's Config.Dropout: MultiLeNet's dropout
+	// probability, 0 for none.
+	Dropout float64
+	Seed    uint64
 	// Seeds is how many seeds each method runs with (Seed, Seed+1, ...;
 	// 0 means 1). A seed sets the training and validation overlays (which
 	// item is paired with which), the initialization and the shuffling;
@@ -74,6 +77,11 @@ func MGDAUBSchedule(lr float64) nn.Schedule {
 	decay := nn.StepDecay(lr, 10, 0.85)
 	return func(epoch int) float64 { return decay(epoch + 1) }
 }
+
+// MGDAUBDropout is the dropout probability of Sener and Koltun's
+// MultiLeNet (multi_task/models/multi_lenet.py in the same repository), for
+// Config.Dropout.
+const MGDAUBDropout = 0.5
 
 // Run trains one network per method and seed and evaluates it. It goes
 // seed by seed, every method on a seed before the next seed, so the
@@ -123,7 +131,7 @@ func (fb FrontBench) Run(ctx context.Context, progress func(FrontPoint)) ([]Fron
 func (fb FrontBench) runOne(ctx context.Context, arch, name string, seed uint64, train, val, test *Dataset) (FrontPoint, error) {
 	start := time.Now()
 	p := FrontPoint{Method: name, Seed: seed}
-	net, err := NewNetwork(Config{Arch: arch}, train, seed)
+	net, err := NewNetwork(Config{Arch: arch, Dropout: fb.Dropout}, train, seed)
 	if err != nil {
 		return p, err
 	}

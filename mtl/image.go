@@ -38,9 +38,13 @@ func (t *convTrunk) stages(x *nn.Tensor) (s1, s2 *nn.Tensor) {
 	return s1, s2
 }
 
-// features returns the trunk's dense output, the shared representation.
-func (t *convTrunk) features(x *nn.Tensor) *nn.Tensor {
+// features returns the trunk's dense output, the shared representation;
+// drop, if not nil, is applied to the stage-2 feature maps first.
+func (t *convTrunk) features(x *nn.Tensor, drop func(*nn.Tensor) *nn.Tensor) *nn.Tensor {
 	_, s2 := t.stages(x)
+	if drop != nil {
+		s2 = drop(s2)
+	}
 	return nn.ReLU(t.fc.Forward(nn.Flatten(s2)))
 }
 
@@ -48,6 +52,43 @@ func (t *convTrunk) features(x *nn.Tensor) *nn.Tensor {
 // task's outputs.
 func newImageHead(ps *nn.Params, prefix string, outputs int, rng *rand.Rand) *tower {
 	return newTower(ps, prefix+"head", 50, []int{50}, outputs, rng)
+}
+
+// imageDropout is the dropout of Sener and Koltun's MultiLeNet
+// (multi_task/models/multi_lenet.py in isl-org/MultiObjectiveOptimization):
+// whole channels of the second convolution's output, one mask for the
+// batch, and single units of each head's hidden layer, both with
+// probability p and only in training. Theirs multiplies by the 0/1 mask
+// and does not rescale, neither in training nor in evaluation; this one is
+// inverted dropout (survivors scaled by 1/(1 − p)), so evaluation sees
+// activations of the scale training did.
+type imageDropout struct {
+	p   float32
+	rng *rand.Rand // seeded with the network, so runs repeat
+}
+
+// channels zeroes whole feature maps of x [N, C, H, W], the same maps for
+// every example of the batch. Applied after max-pool and ReLU rather than
+// straight after the convolution as theirs is: multiplying a map by a
+// non-negative constant commutes with both, so the result is the same on
+// a quarter of the elements.
+func (d *imageDropout) channels(x *nn.Tensor) *nn.Tensor {
+	c, hw := x.Shape[1], x.Shape[2]*x.Shape[3]
+	mask := nn.Zeros(c, x.Shape[2], x.Shape[3])
+	keep := 1 / (1 - d.p)
+	for ch := 0; ch < c; ch++ {
+		if d.rng.Float32() >= d.p {
+			for i := ch * hw; i < (ch+1)*hw; i++ {
+				mask.Data[i] = keep
+			}
+		}
+	}
+	return nn.Mul(x, mask)
+}
+
+// head runs task head h with dropout on its hidden layer.
+func (d *imageDropout) head(h *tower, x *nn.Tensor) *nn.Tensor {
+	return h.out.Forward(nn.Dropout(h.hidden.forward(x), d.p, true, d.rng))
 }
 
 // imageNet covers the three image architectures: separate trunks per task
@@ -59,6 +100,7 @@ type imageNet struct {
 	heads  []*tower
 	att    []*taskAttention // mtan only
 	cut    *repCut          // shared-bottom only
+	drop   *imageDropout    // nil: no dropout
 }
 
 // taskAttention is a task's attention in the style of MTAN (Liu, Johns and
@@ -72,8 +114,13 @@ type taskAttention struct {
 	fc           *nn.Dense
 }
 
-func newImageNet(ps *nn.Params, arch string, d *Dataset, rng *rand.Rand) (*imageNet, error) {
+// newImageNet builds the network; with dropout p > 0 it draws its masks
+// from dropRNG.
+func newImageNet(ps *nn.Params, arch string, d *Dataset, p float32, dropRNG, rng *rand.Rand) (*imageNet, error) {
 	m := &imageNet{arch: arch}
+	if p > 0 {
+		m.drop = &imageDropout{p: p, rng: dropRNG}
+	}
 	T := len(d.Tasks)
 	switch arch {
 	case "single":
@@ -117,26 +164,35 @@ func (m *imageNet) lastShared() []*nn.Tensor {
 	return []*nn.Tensor{m.trunks[0].fc.W}
 }
 
-func (m *imageNet) forward(inputs []*nn.Tensor, _ bool) []*nn.Tensor {
+func (m *imageNet) forward(inputs []*nn.Tensor, train bool) []*nn.Tensor {
 	T := len(m.heads)
 	out := make([]*nn.Tensor, T)
+	var dropMaps func(*nn.Tensor) *nn.Tensor
+	head := func(i int, x *nn.Tensor) *nn.Tensor { return m.heads[i].forward(x) }
+	if train && m.drop != nil {
+		dropMaps = m.drop.channels
+		head = func(i int, x *nn.Tensor) *nn.Tensor { return m.drop.head(m.heads[i], x) }
+	}
 	switch m.arch {
 	case "single":
-		for i, h := range m.heads {
-			out[i] = h.forward(m.trunks[i].features(inputs[0]))
+		for i := range m.heads {
+			out[i] = head(i, m.trunks[i].features(inputs[0], dropMaps))
 		}
 	case "mtan":
 		s1, s2 := m.trunks[0].stages(inputs[0])
+		if dropMaps != nil {
+			s2 = dropMaps(s2)
+		}
 		for i, a := range m.att {
 			t1 := nn.Mul(nn.Sigmoid(a.mask1.Forward(s1)), s1)
 			own := nn.ReLU(nn.MaxPool2D(a.down.Forward(t1), 2, 2, 0))
 			t2 := nn.Mul(nn.Sigmoid(a.mask2.Forward(nn.Concat(1, s2, own))), s2)
-			out[i] = m.heads[i].forward(nn.ReLU(a.fc.Forward(nn.Flatten(t2))))
+			out[i] = head(i, nn.ReLU(a.fc.Forward(nn.Flatten(t2))))
 		}
 	default:
-		f := m.cut.apply(m.trunks[0].features(inputs[0]))
-		for i, h := range m.heads {
-			out[i] = h.forward(f)
+		f := m.cut.apply(m.trunks[0].features(inputs[0], dropMaps))
+		for i := range m.heads {
+			out[i] = head(i, f)
 		}
 	}
 	return out

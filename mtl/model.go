@@ -18,6 +18,10 @@ const SharedPrefix = "shared/"
 // TaskPrefix returns the name prefix of task i's own parameters.
 func TaskPrefix(i int) string { return "task" + strconv.Itoa(i) + "/" }
 
+// dropoutStream separates the dropout masks' random stream from the
+// initialization's, both drawn from the network's seed.
+const dropoutStream = 0x64726f706f7574 // "dropout"
+
 // Architectures lists the names accepted by Config.Arch.
 var Architectures = []string{"single", "shared-bottom", "cross-stitch", "moe", "mmoe", "cgc", "ple", "esmm"}
 
@@ -42,6 +46,14 @@ type Config struct {
 	Levels int
 	// Tower are the hidden widths of each task's tower.
 	Tower []int
+	// Dropout, for image networks only, is the probability of the
+	// dropout of Sener and Koltun's MultiLeNet: whole channels of the
+	// trunk's second convolution (one mask per batch) and single units of
+	// each head's hidden layer, in training only. 0 turns it off. The
+	// masks come from a stream seeded with the network, so a run repeats;
+	// the stream is not checkpointed, so a resumed run draws other masks
+	// than an uninterrupted one would.
+	Dropout float64 `json:",omitempty"`
 }
 
 // DefaultConfig returns the sizes used by the MMoE and PLE papers'
@@ -179,7 +191,9 @@ func NewNetwork(cfg Config, d *Dataset, seed uint64) (*Network, error) {
 	var err error
 	if d.Channels > 0 {
 		n.encoders = []*encoder{{dense: d.DenseWidth()}}
-		im, err := newImageNet(ps, cfg.Arch, d, rng)
+		// The masks come from their own stream so that turning dropout
+		// on leaves the initialization as it was.
+		im, err := newImageNet(ps, cfg.Arch, d, float32(cfg.Dropout), nn.NewRNG(seed^dropoutStream), rng)
 		if err != nil {
 			return nil, err
 		}

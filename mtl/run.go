@@ -273,7 +273,7 @@ func sameRun(was, now RunConfig) error {
 		was.Source.Seed != now.Source.Seed:
 		return fmt.Errorf("the run read its data with other settings (%s, now %+v)", clip(fmt.Sprintf("%+v", was.Source)), now.Source)
 	case a.Arch != b.Arch || a.EmbedDim != b.EmbedDim || !slices.Equal(a.Hidden, b.Hidden) || a.Experts != b.Experts ||
-		a.TaskExperts != b.TaskExperts || a.Levels != b.Levels || !slices.Equal(a.Tower, b.Tower):
+		a.TaskExperts != b.TaskExperts || a.Levels != b.Levels || !slices.Equal(a.Tower, b.Tower) || a.Dropout != b.Dropout:
 		return fmt.Errorf("the run trained model %+v, not %+v", a, b)
 	case was.Balance != now.Balance:
 		return fmt.Errorf("the run used balancing method %q, not %q", clip(was.Balance), now.Balance)

@@ -235,6 +235,7 @@ accuracy.` + frontScheduleNote(data),
 			}
 			if data == "multimnist" {
 				fb.Schedule = mtl.MGDAUBSchedule(fb.LR)
+				fb.Dropout = mtl.MGDAUBDropout
 			}
 			fb.OnEpoch = func(method string, seed uint64, e mtl.FrontEpoch) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "    %-12s seed %d epoch %3d/%d lr %.3g val %.4f %.4f test %.4f %.4f\n",
@@ -310,7 +311,10 @@ func frontScheduleNote(data string) string {
 	return `
 
 Adam starts at --lr and, as in Sener and Koltun's MultiMNIST training
-script, its rate is multiplied by 0.85 before every tenth epoch.`
+script, its rate is multiplied by 0.85 before every tenth epoch. As in their
+MultiLeNet, training drops (p = 0.5) whole channels of the trunk's second
+convolution, one mask per batch, and single units of each head's hidden
+layer; evaluation runs without dropout.`
 }
 
 // printFrontSeeds prints the per-method summary of a multi-seed front
