@@ -75,6 +75,33 @@ func TestImageDropoutTrainOnly(t *testing.T) {
 	}
 }
 
+// TestDropoutSeededPerEpoch checks that an epoch's masks depend on the
+// seed and the epoch only, so a run resumed at an epoch draws what an
+// uninterrupted run would.
+func TestDropoutSeededPerEpoch(t *testing.T) {
+	d, b := tinyImages()
+	through, err := NewNetwork(Config{Arch: "shared-bottom", Dropout: 0.5}, d, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := NewNetwork(Config{Arch: "shared-bottom", Dropout: 0.5}, d, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	through.seedDropout(7, 0)
+	through.Forward(b, true) // epoch 0's draws
+	through.seedDropout(7, 1)
+	resumed.seedDropout(7, 1)
+	want := outputsData(through.Forward(b, true))
+	if got := outputsData(resumed.Forward(b, true)); !sameOutputs(got, want) {
+		t.Error("epoch 1's masks depend on the draws of epoch 0")
+	}
+	resumed.seedDropout(7, 2)
+	if got := outputsData(resumed.Forward(b, true)); sameOutputs(got, want) {
+		t.Error("epochs 1 and 2 drew the same masks")
+	}
+}
+
 func TestChannelDropoutSharedMask(t *testing.T) {
 	const n, c, h, w = 3, 64, 2, 3
 	d := &imageDropout{p: 0.5, rng: nn.NewRNG(9)}

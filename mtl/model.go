@@ -51,8 +51,8 @@ type Config struct {
 	// trunk's second convolution (one mask per batch) and single units of
 	// each head's hidden layer, in training only. 0 turns it off. The
 	// masks come from a stream seeded with the network, so a run repeats;
-	// the stream is not checkpointed, so a resumed run draws other masks
-	// than an uninterrupted one would.
+	// the Trainer restarts it for each epoch from its seed and the epoch,
+	// so a resumed run draws the masks an uninterrupted one would.
 	Dropout float64 `json:",omitempty"`
 }
 
@@ -75,6 +75,16 @@ type Network struct {
 	encoders []*encoder // one shared encoder, or one per task for "single"
 	arch     architecture
 	cut      *repCut // where the graph is cut at the shared representation, if supported
+}
+
+// seedDropout restarts the dropout masks' stream for an epoch of a run
+// seeded with seed: the masks then depend on the seed and the epoch alone,
+// not on the epochs before, which is what lets a resumed run repeat an
+// uninterrupted one.
+func (n *Network) seedDropout(seed uint64, epoch int) {
+	if im, ok := n.arch.(*imageNet); ok && im.drop != nil {
+		im.drop.rng = rand.New(rand.NewPCG(seed^dropoutStream, uint64(epoch)))
+	}
 }
 
 // repCut cuts the graph at the shared representation Z that feeds every

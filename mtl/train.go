@@ -129,6 +129,7 @@ func (t *Trainer) runEpoch(ctx context.Context, train, val *Dataset) (EpochRecor
 	}
 	rng := rand.New(rand.NewPCG(t.Options.Seed, uint64(t.Epoch)))
 	perm := rng.Perm(train.Rows)
+	t.Net.seedDropout(t.Options.Seed, t.Epoch)
 	bs := t.Options.BatchSize
 	steps := (train.Rows + bs - 1) / bs
 	T := len(t.Net.Tasks)
