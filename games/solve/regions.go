@@ -134,14 +134,7 @@ func (r *regionValues) analyze(black, white uint64, depth int) state {
 			same = white
 		}
 		for rest := same; rest != 0; {
-			g := rest & -rest
-			for {
-				ng := g | r.adjacent(g)&same
-				if ng == g {
-					break
-				}
-				g = ng
-			}
+			g := r.flood(rest&-rest, same)
 			rest &^= g
 			libs := r.adjacent(g) & st.empty
 			if libs&(libs-1) == 0 {
@@ -163,6 +156,17 @@ func (r *regionValues) analyze(black, white uint64, depth int) state {
 	return st
 }
 
+// flood grows the stones g to the whole of their group among same.
+func (r *regionValues) flood(g, same uint64) uint64 {
+	for {
+		ng := g | r.adjacent(g)&same
+		if ng == g {
+			return g
+		}
+		g = ng
+	}
+}
+
 // legal returns the legal points of Black and of White, as analyze
 // computes them, without recording groups: the endgame search needs no
 // more.
@@ -171,14 +175,7 @@ func (r *regionValues) legal(black, white uint64) (lb, lw uint64) {
 	var atari, atariLib [3]uint64
 	for col, same := range [3]uint64{board.Black: black, board.White: white} {
 		for rest := same; rest != 0; {
-			g := rest & -rest
-			for {
-				ng := g | r.adjacent(g)&same
-				if ng == g {
-					break
-				}
-				g = ng
-			}
+			g := r.flood(rest&-rest, same)
 			rest &^= g
 			if libs := r.adjacent(g) & empty; libs&(libs-1) == 0 {
 				atari[col] |= g
