@@ -130,15 +130,7 @@ func TestESMM(t *testing.T) {
 }
 
 func TestImageArchitectures(t *testing.T) {
-	rng := nn.NewRNG(4)
-	d := &Dataset{Name: "img", Rows: 4, Channels: 1, Height: 28, Width: 28,
-		Tasks:   []Task{{Name: "left", Kind: Multiclass, Classes: 10}, {Name: "right", Kind: Multiclass, Classes: 10}},
-		Targets: [][]float32{{1, 2, 3, 4}, {5, 6, 7, 8}},
-		Dense:   make([]float32, 4*28*28)}
-	for i := range d.Dense {
-		d.Dense[i] = rng.Float32()
-	}
-	b := d.Batch([]int{0, 1, 2, 3})
+	d, b := tinyImages()
 	for _, arch := range ImageArchitectures {
 		n, err := NewNetwork(Config{Arch: arch}, d, 1)
 		if err != nil {
