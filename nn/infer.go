@@ -232,6 +232,12 @@ func NewEvalDenseNHWC(d *Dense, c, h, w int) *EvalDense {
 // be mostly padding.
 const narrowOut = 8
 
+// narrowRows is the number of output pixels from which a convolution with
+// fewer than narrowOut outputs multiplies by zero-padded weights instead of
+// taking dot products: below it, packing the pixels costs more than the
+// padding saves.
+const narrowRows = 48
+
 // Forward returns act(x·W + b) as [N, out] for x with N rows of in
 // elements (any shape whose first dimension is N).
 func (l *EvalDense) Forward(e *Infer, x *Tensor, act Act) *Tensor {
@@ -281,7 +287,9 @@ type EvalConv struct {
 	groups       int
 	// w holds, per group, the [kh·kw·cg, og] weight matrix with rows in
 	// (ky, kx, channel) order; packed holds the same matrices packed for
-	// the micro-kernel, once, when they are wide enough to use it.
+	// the micro-kernel, once: as they are when they are wide enough to use
+	// it, otherwise with zero columns up to narrowOut, for blocks of many
+	// pixels (see product).
 	w      []float32
 	packed []*gemm.PackedB
 	b      []float32
@@ -337,7 +345,13 @@ func NewEvalConv(c *Conv) *EvalConv {
 		}
 		if og >= narrowOut {
 			l.packed = append(l.packed, gemm.PackB(false, k, og, dst, og))
+			continue
 		}
+		wide := make([]float32, k*narrowOut)
+		for i := 0; i < k; i++ {
+			copy(wide[i*narrowOut:], dst[i*og:(i+1)*og])
+		}
+		l.packed = append(l.packed, gemm.PackB(false, k, narrowOut, wide, narrowOut))
 	}
 	if winoFits(l) {
 		l.wino = newWinograd(l.w, l.c, l.o)
@@ -533,8 +547,21 @@ func (l *EvalConv) product(a []float32, gr int, c []float32, m, k, n, ldc int) {
 		gemm.SgemmPacked(false, m, 1, a, k, l.packed[gr], 0, c, ldc)
 		return
 	}
-	// Few outputs (a policy head): dot products of each row with the
-	// weight columns, gathered once per call.
+	if m >= narrowRows {
+		// Few outputs of many pixels (the sub-pixel layer of a
+		// super-resolution network): the product with zero columns up to
+		// narrowOut, 2.5× faster than the dot products below for 4
+		// outputs of 288 taps, keeping the real columns.
+		tmp := getScratch(m * narrowOut)
+		gemm.SgemmPacked(false, m, 1, a, k, l.packed[gr], 0, *tmp, narrowOut)
+		for i := 0; i < m; i++ {
+			copy(c[i*ldc:i*ldc+n], (*tmp)[i*narrowOut:])
+		}
+		putScratch(tmp)
+		return
+	}
+	// Few outputs of few pixels (a policy head): dot products of each row
+	// with the weight columns, gathered once per call.
 	w := l.w[gr*k*n : (gr+1)*k*n]
 	var colsBuf [narrowOut * 64]float32
 	cols := colsBuf[:0]

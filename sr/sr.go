@@ -1,18 +1,19 @@
-// Package sr is Trident's learned single-image super resolution: a small
-// FSRCNN-style network (Dong et al. 2016) that enlarges a luma plane by an
-// integer factor with a sub-pixel convolution (PixelShuffle, Shi et al.
-// 2016) at its end, and the pretrained weights shipped with Trident.
+// Package sr is Trident's learned single-image super resolution: small
+// convolutional networks that enlarge a luma plane by an integer factor with
+// a sub-pixel convolution (PixelShuffle, Shi et al. 2016) at their end, and
+// the pretrained weights shipped with Trident.
 //
-// The network works on the luma Y' = 0.299R' + 0.587G' + 0.114B' of
-// sRGB-encoded values, as the SR literature does, and predicts only the
+// The networks work on the luma Y' = 0.299R' + 0.587G' + 0.114B' of
+// sRGB-encoded values, as the SR literature does, and predict only the
 // residual between the true high-resolution luma and its bicubic
 // (Catmull-Rom) enlargement: the caller adds that residual to a bicubic
 // enlargement of the image. Adding the same residual to R', G' and B'
 // changes Y' by exactly the residual and leaves the colour differences
 // R'−Y' and B'−Y' as bicubic made them, i.e. chroma is upscaled by bicubic.
 //
-// Layers (d features, s shrunk, m mapping layers; LeakyReLU 0.1 after every
-// layer but the last):
+// Two families of shapes exist ([Shapes]). FSRCNN (Dong et al. 2016), with
+// d features, s shrunk, m mapping layers and LeakyReLU 0.1 after every layer
+// but the last:
 //
 //	feat   5×5 conv 1→d
 //	shrink 1×1 conv d→s
@@ -20,13 +21,24 @@
 //	expand 1×1 conv s→d
 //	out    3×3 conv d→r², then PixelShuffle(r)
 //
-// Two sizes exist ([Shapes]): the small FSRCNN-s-like (d, s, m) = (32, 12, 3)
-// and the paper's FSRCNN(56, 12, 4), here with a 3×3 sub-pixel output layer
-// in place of its 9×9 deconvolution. Checkpoints name their shape in their
-// metadata, so each shipped scale may use either.
+// in the small FSRCNN-s-like (d, s, m) = (32, 12, 3) and the paper's
+// FSRCNN(56, 12, 4), here with a 3×3 sub-pixel output layer in place of its
+// 9×9 deconvolution; and a plain chain of 3×3 convolutions of d channels
+// with ReLU after every layer but the last, the structure of the mobile
+// real-time networks (ESPCN, ECBSR's inference form):
 //
-// Every convolution is zero-padded to keep its size, so the network is
-// fully convolutional; [Net.Residual] runs it on overlapping tiles whose
+//	head   3×3 conv 1→d
+//	body_i 3×3 conv d→d (m of them)
+//	out    3×3 conv d→r², then PixelShuffle(r)
+//
+// The chain runs on nn's inference path (channels-last, Winograd 3×3
+// layers), which is several times faster per multiply-add than FSRCNN's
+// thin 1×1 and 12-channel layers, so it affords about six times FSRCNN's
+// arithmetic in the same time. Checkpoints name their shape in their
+// metadata, so each shipped scale may use any.
+//
+// Every convolution is zero-padded to keep its size, so the networks are
+// fully convolutional; [Net.Residual] runs them on overlapping tiles whose
 // margins exceed the receptive field, with edge pixels repeated outside the
 // image, so results do not depend on the tiling.
 //
@@ -43,6 +55,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 
 	"github.com/trident-lab/trident/nn"
 	"github.com/trident-lab/trident/raster"
@@ -54,21 +67,26 @@ import (
 const (
 	ArchSmall = "fsrcnn-s-residual-v1"
 	ArchLarge = "fsrcnn-residual-v2"
+	ArchPlain = "plain-c32-m8-residual-v1"
 )
 
-// Shape is one size of the network: FSRCNN's d, s and m, and its name.
+// Shape is one size of the network: its name, whether it is the plain
+// chain, and FSRCNN's d, s and m (for the chain: its width d and number of
+// body layers m; s is unused).
 type Shape struct {
 	Arch     string
+	Plain    bool
 	Features int // d
 	Shrunk   int // s
 	Mapping  int // m
 }
 
-// Shapes lists the network sizes, small first.
+// Shapes lists the network sizes, FSRCNN small first, then the chain.
 func Shapes() []Shape {
 	return []Shape{
 		{Arch: ArchSmall, Features: 32, Shrunk: 12, Mapping: 3},
 		{Arch: ArchLarge, Features: 56, Shrunk: 12, Mapping: 4},
+		{Arch: ArchPlain, Plain: true, Features: 32, Mapping: 8},
 	}
 }
 
@@ -79,12 +97,26 @@ func ShapeOf(arch string) (Shape, error) {
 			return s, nil
 		}
 	}
-	return Shape{}, fmt.Errorf("sr: unknown architecture %q (have %s, %s)", arch, ArchSmall, ArchLarge)
+	return Shape{}, fmt.Errorf("sr: unknown architecture %q (have %s)", arch, archNames())
+}
+
+func archNames() string {
+	var names []string
+	for _, s := range Shapes() {
+		names = append(names, s.Arch)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Radius is the receptive-field radius of the network in input pixels:
-// 2 (5×5) + Mapping (3×3 each) + 1 (final 3×3).
-func (s Shape) Radius() int { return 2 + s.Mapping + 1 }
+// for FSRCNN 2 (5×5) + Mapping (3×3 each) + 1 (final 3×3), for the chain
+// one per 3×3 layer.
+func (s Shape) Radius() int {
+	if s.Plain {
+		return 1 + s.Mapping + 1
+	}
+	return 2 + s.Mapping + 1
+}
 
 // MaxScale is the largest enlargement a network may be built for.
 const MaxScale = 4
@@ -112,6 +144,15 @@ func New(scale int, arch string, rng *rand.Rand) (*Net, error) {
 	ps := nn.NewParams()
 	pad := func(k int) nn.Conv2DOptions { return nn.Conv2DOptions{Padding: [2]int{k / 2, k / 2}} }
 	n := &Net{Scale: scale, Shape: sh, Params: ps}
+	if sh.Plain {
+		n.convs = append(n.convs, nn.NewConv(ps, "head", 1, sh.Features, 3, pad(3), rng))
+		for i := 0; i < sh.Mapping; i++ {
+			n.convs = append(n.convs, nn.NewConv(ps, fmt.Sprintf("body%d", i), sh.Features, sh.Features, 3, pad(3), rng))
+		}
+		n.convs = append(n.convs, nn.NewConv(ps, "out", sh.Features, scale*scale, 3, pad(3), rng))
+		n.quietLast()
+		return n, nil
+	}
 	n.convs = append(n.convs,
 		nn.NewConv(ps, "feat", 1, sh.Features, 5, pad(5), rng),
 		nn.NewConv(ps, "shrink", sh.Features, sh.Shrunk, 1, pad(1), rng))
@@ -121,12 +162,16 @@ func New(scale int, arch string, rng *rand.Rand) (*Net, error) {
 	n.convs = append(n.convs,
 		nn.NewConv(ps, "expand", sh.Shrunk, sh.Features, 1, pad(1), rng),
 		nn.NewConv(ps, "out", sh.Features, scale*scale, 3, pad(3), rng))
-	// A small last layer starts the network near "residual = 0", i.e. at
-	// bicubic, which is where training should begin.
+	n.quietLast()
+	return n, nil
+}
+
+// quietLast scales the last layer's initial weights down, which starts the
+// network near "residual = 0", i.e. at bicubic, where training should begin.
+func (n *Net) quietLast() {
 	for i := range n.convs[len(n.convs)-1].W.Data {
 		n.convs[len(n.convs)-1].W.Data[i] *= 0.1
 	}
-	return n, nil
 }
 
 // Forward maps luma x [N, 1, H, W] (sRGB-encoded, in [0,1]) to the residual
@@ -136,7 +181,11 @@ func (n *Net) Forward(x *nn.Tensor) *nn.Tensor {
 	last := len(n.convs) - 1
 	for i, c := range n.convs {
 		h = c.Forward(h)
-		if i < last {
+		switch {
+		case i == last:
+		case n.Shape.Plain:
+			h = nn.ReLU(h)
+		default:
 			h = nn.LeakyReLU(h, slope)
 		}
 	}
@@ -266,13 +315,14 @@ func decode(name string, data []byte, scale int) (*Net, error) {
 func newFor(name string, meta map[string]string, scale int) (*Net, error) {
 	arch := meta[nn.MetaArch]
 	if _, err := ShapeOf(arch); err != nil {
-		return nil, fmt.Errorf("sr: %s: architecture %q, want %s or %s", name, arch, ArchSmall, ArchLarge)
+		return nil, fmt.Errorf("sr: %s: architecture %q, want one of %s", name, arch, archNames())
 	}
 	return New(scale, arch, nn.NewRNG(0))
 }
 
 // tile is the side of the input tiles Residual processes one at a time,
-// which bounds memory (about 6 MB of activations per tile) for any image.
+// which bounds memory (about 6 MB of activations per tile for FSRCNN, two
+// 10 MB buffers for the chain) for any image.
 const tile = 192
 
 // Residual returns the residual, a (w·r)×(h·r) plane, to add to the bicubic
@@ -287,6 +337,10 @@ func (n *Net) Residual(ctx context.Context, y []float32, w, h int) ([]float32, e
 	m := n.Shape.Radius() + 2
 	ow := w * r
 	out := make([]float32, ow*h*r)
+	infer := n.infer
+	if n.Shape.Plain {
+		infer = n.newChain().residual
+	}
 	for ty := 0; ty < h; ty += tile {
 		for tx := 0; tx < w; tx += tile {
 			if err := ctx.Err(); err != nil {
@@ -302,7 +356,7 @@ func (n *Net) Residual(ctx context.Context, y []float32, w, h int) ([]float32, e
 					in[j*pw+i] = y[sy*w+sx]
 				}
 			}
-			res := n.infer(nn.New(in, 1, 1, ph, pw)).Data
+			res := infer(nn.New(in, 1, 1, ph, pw)).Data
 			rw := pw * r
 			for j := 0; j < th*r; j++ {
 				src := res[(j+m*r)*rw+m*r:]
@@ -311,6 +365,57 @@ func (n *Net) Residual(ctx context.Context, y []float32, w, h int) ([]float32, e
 		}
 	}
 	return out, nil
+}
+
+// chain is the plain network snapshotted for nn's inference path, with two
+// buffers that the layers write into by turns.
+type chain struct {
+	scale  int
+	layers []*nn.EvalConv
+	bufs   [2]*nn.Infer
+	in     *nn.Tensor
+}
+
+func (n *Net) newChain() *chain {
+	c := &chain{scale: n.Scale, bufs: [2]*nn.Infer{nn.NewInfer(), nn.NewInfer()}, in: &nn.Tensor{}}
+	for _, l := range n.convs {
+		c.layers = append(c.layers, nn.NewEvalConv(l))
+	}
+	return c
+}
+
+// residual computes Forward's values for one tile x [1, 1, H, W]: the same
+// layers on channels-last maps (a one-channel plane is its own
+// channels-last form), ending in the pixel shuffle.
+func (c *chain) residual(x *nn.Tensor) *nn.Tensor {
+	h, w, r := x.Shape[2], x.Shape[3], c.scale
+	c.in.Shape = append(c.in.Shape[:0], 1, h, w, 1)
+	c.in.Data = append(c.in.Data[:0], x.Data...)
+	for i := range c.in.Data {
+		c.in.Data[i] -= 0.5
+	}
+	cur := c.in
+	last := len(c.layers) - 1
+	for i, l := range c.layers {
+		e := c.bufs[i%2]
+		e.Reset()
+		act := nn.ActReLU
+		if i == last {
+			act = nn.ActNone
+		}
+		cur = l.Forward(e, cur, nil, act)
+	}
+	out := nn.Zeros(1, 1, h*r, w*r)
+	rr := r * r
+	for y := 0; y < h; y++ {
+		for xx := 0; xx < w; xx++ {
+			px := cur.Data[(y*w+xx)*rr:]
+			for i := 0; i < r; i++ {
+				copy(out.Data[(y*r+i)*w*r+xx*r:][:r], px[i*r:(i+1)*r])
+			}
+		}
+	}
+	return out
 }
 
 // Luma returns the BT.601 luma Y' = 0.299R' + 0.587G' + 0.114B' of an

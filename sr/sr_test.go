@@ -213,3 +213,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkResidual960x540 times each shape's ×2 network on a 960×540 luma
+// plane (the budget: the whole enlargement under 1 s on two cores).
+func BenchmarkResidual960x540(b *testing.B) {
+	const w, h = 960, 540
+	y := make([]float32, w*h)
+	rng := nn.NewRNG(5)
+	for i := range y {
+		y[i] = rng.Float32()
+	}
+	for _, sh := range Shapes() {
+		n, err := New(2, sh.Arch, nn.NewRNG(1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(sh.Arch, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := n.Residual(context.Background(), y, w, h); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

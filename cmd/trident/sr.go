@@ -250,7 +250,7 @@ weights were trained with. An --extra or listed image identical to a
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Scale, "scale", cfg.Scale, "integer enlargement, 2 to 4")
-	f.StringVar(&cfg.Arch, "arch", cfg.Arch, "network shape: "+sr.ArchLarge+" (FSRCNN(56,12,4)) or "+sr.ArchSmall+" (d=32, s=12, m=3)")
+	f.StringVar(&cfg.Arch, "arch", cfg.Arch, "network shape: "+sr.ArchLarge+" (FSRCNN(56,12,4)), "+sr.ArchSmall+" (d=32, s=12, m=3) or "+sr.ArchPlain+" (ten 3×3 layers of 32 channels)")
 	f.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "epochs (the cosine schedule spans them all)")
 	f.IntVar(&cfg.StepsPerEpoch, "steps", cfg.StepsPerEpoch, "optimizer steps per epoch")
 	f.IntVar(&cfg.Batch, "batch", cfg.Batch, "patches per step")

@@ -33,7 +33,7 @@ import (
 // Config sets up a training run. Every field takes part in the checkpoint's
 // identity: a run resumes only with the same configuration.
 type Config struct {
-	Arch          string // the network's shape, sr.ArchSmall or sr.ArchLarge
+	Arch          string // the network's shape, one of sr.Shapes
 	Scale         int
 	Epochs        int
 	StepsPerEpoch int

@@ -58,24 +58,28 @@ func TestTrainingOnOnePatchReducesLoss(t *testing.T) {
 	in := make([]float32, p*p)
 	tgt := make([]float32, 4*p*p)
 	samplePatch(nn.NewRNG(1), s, 2, p, in, tgt)
-	net, err := sr.New(2, sr.ArchSmall, nn.NewRNG(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := nn.NewAdam(net.Params.Trainable(), 2e-3)
-	var first, last float32
-	for i := 0; i < 60; i++ {
-		net.Params.ZeroGrad()
-		loss := nn.MSE(net.Forward(nn.New(in, 1, 1, p, p)), nn.New(tgt, 1, 1, 2*p, 2*p))
-		nn.Backward(loss)
-		opt.Step()
-		if i == 0 {
-			first = loss.Item()
-		}
-		last = loss.Item()
-	}
-	if !(last < 0.5*first) {
-		t.Errorf("loss %g after 60 steps, %g at the start: not halved", last, first)
+	for _, sh := range sr.Shapes() {
+		t.Run(sh.Arch, func(t *testing.T) {
+			net, err := sr.New(2, sh.Arch, nn.NewRNG(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := nn.NewAdam(net.Params.Trainable(), 2e-3)
+			var first, last float32
+			for i := 0; i < 60; i++ {
+				net.Params.ZeroGrad()
+				loss := nn.MSE(net.Forward(nn.New(in, 1, 1, p, p)), nn.New(tgt, 1, 1, 2*p, 2*p))
+				nn.Backward(loss)
+				opt.Step()
+				if i == 0 {
+					first = loss.Item()
+				}
+				last = loss.Item()
+			}
+			if !(last < 0.5*first) {
+				t.Errorf("loss %g after 60 steps, %g at the start: not halved", last, first)
+			}
+		})
 	}
 }
 
