@@ -50,7 +50,7 @@ type Config struct {
 // with, except for Epochs and StepsPerEpoch (sr/weights/README.md has the
 // commands of every shipped file).
 func DefaultConfig(scale int) Config {
-	return Config{Arch: sr.ArchLarge, Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1, Degrade: upbench.DegradeArea}
+	return Config{Arch: sr.ArchPlain, Scale: scale, Epochs: 32, StepsPerEpoch: 250, Batch: 16, Patch: 32, LR: 2e-3, Seed: 1, Degrade: upbench.DegradeArea}
 }
 
 func (c Config) check() error {
