@@ -34,8 +34,8 @@
 // The chain runs on nn's inference path (channels-last, Winograd 3×3
 // layers), which is many times faster per multiply-add than FSRCNN's thin
 // 1×1 and 12-channel layers on the autograd path, so its 7.6 times the
-// multiply-adds of FSRCNN(56, 12, 4) take less time. Checkpoints name their shape in their
-// metadata, so each shipped scale may use any.
+// multiply-adds of FSRCNN(56, 12, 4) take less time. Checkpoints name
+// their shape in their metadata, so each shipped scale may use any.
 //
 // Every convolution is zero-padded to keep its size, so the networks are
 // fully convolutional; [Net.Residual] runs them on overlapping tiles whose

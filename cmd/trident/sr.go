@@ -150,9 +150,9 @@ integer reduction factor: "PATH [REDUCE]"; blank lines and lines starting
 with # are skipped, relative paths are relative to the list's directory.
 An image with REDUCE > 1 is first shrunk by that factor with the area
 filter in linear light (to average away JPEG artefacts and softness), then
-used like any other. sr/weights/x2-extra.list is the list the shipped ×2
-weights were trained with. An --extra or listed image identical to a
---val photo is refused.`,
+used like any other. sr/weights/x2-extra.list is the list the shipped
+weights of every scale were trained with (with all six shared photos as
+--val). An --extra or listed image identical to a --val photo is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
