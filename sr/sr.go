@@ -373,11 +373,10 @@ type chain struct {
 	scale  int
 	layers []*nn.EvalConv
 	bufs   [2]*nn.Infer
-	in     *nn.Tensor
 }
 
 func (n *Net) newChain() *chain {
-	c := &chain{scale: n.Scale, bufs: [2]*nn.Infer{nn.NewInfer(), nn.NewInfer()}, in: &nn.Tensor{}}
+	c := &chain{scale: n.Scale, bufs: [2]*nn.Infer{nn.NewInfer(), nn.NewInfer()}}
 	for _, l := range n.convs {
 		c.layers = append(c.layers, nn.NewEvalConv(l))
 	}
@@ -388,13 +387,10 @@ func (n *Net) newChain() *chain {
 // layers on channels-last maps (a one-channel plane is its own
 // channels-last form), ending in the pixel shuffle.
 func (c *chain) residual(x *nn.Tensor) *nn.Tensor {
-	h, w, r := x.Shape[2], x.Shape[3], c.scale
-	c.in.Shape = append(c.in.Shape[:0], 1, h, w, 1)
-	c.in.Data = append(c.in.Data[:0], x.Data...)
-	for i := range c.in.Data {
-		c.in.Data[i] -= 0.5
-	}
-	cur := c.in
+	h, w := x.Shape[2], x.Shape[3]
+	// The view comes from the buffer that is first reset after layer 0
+	// has read it.
+	cur := c.bufs[1].Reshape(nn.AddScalar(x, -0.5), 1, h, w, 1)
 	last := len(c.layers) - 1
 	for i, l := range c.layers {
 		e := c.bufs[i%2]
@@ -405,17 +401,9 @@ func (c *chain) residual(x *nn.Tensor) *nn.Tensor {
 		}
 		cur = l.Forward(e, cur, nil, act)
 	}
-	out := nn.Zeros(1, 1, h*r, w*r)
-	rr := r * r
-	for y := 0; y < h; y++ {
-		for xx := 0; xx < w; xx++ {
-			px := cur.Data[(y*w+xx)*rr:]
-			for i := 0; i < r; i++ {
-				copy(out.Data[(y*r+i)*w*r+xx*r:][:r], px[i*r:(i+1)*r])
-			}
-		}
-	}
-	return out
+	e := c.bufs[(last+1)%2]
+	e.Reset()
+	return nn.PixelShuffle(e.ChannelsFirst(cur), c.scale)
 }
 
 // Luma returns the BT.601 luma Y' = 0.299R' + 0.587G' + 0.114B' of an
